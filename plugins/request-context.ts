@@ -1,0 +1,44 @@
+import fp from 'fastify-plugin'
+import type { Usage } from '../src/schemas/openai-types.js'
+
+export interface RequestContext {
+  provider?: string
+  upstreamModel?: string
+  model?: string
+  usage?: Partial<Usage>
+  attempts?: number
+  cache?: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    qiao: RequestContext
+  }
+}
+
+/**
+ * Echoes the request id as `x-request-id` (the SDKs expose it as `requestID`) and writes one log line
+ * per request with what an operator needs: route, status, latency, provider, model, token usage.
+ * Prompts and completions are never logged.
+ */
+export default fp(async (app) => {
+  app.decorateRequest('qiao', null as unknown as RequestContext)
+  app.addHook('onRequest', async (request, reply) => {
+    request.qiao = {}
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    const { provider, upstreamModel, model, usage, attempts, cache } = request.qiao
+    request.log.info({
+      method: request.method,
+      url: request.routeOptions.url ?? request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      ...(model !== undefined ? { model } : {}),
+      ...(provider !== undefined ? { provider, upstreamModel } : {}),
+      ...(attempts !== undefined ? { attempts } : {}),
+      ...(usage !== undefined ? { usage: { prompt: usage.prompt_tokens, completion: usage.completion_tokens } } : {}),
+      ...(cache !== undefined ? { cache } : {})
+    }, 'request')
+  })
+}, { name: 'request-context', fastify: '5.x' })

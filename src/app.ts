@@ -1,0 +1,49 @@
+// The composition root: builds the Fastify app from a Config. Never listens; server.ts does.
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config/schema.js'
+import configPlugin from '../plugins/config.js'
+import errorHandler from '../plugins/error-handler.js'
+import modelRouter from '../plugins/model-router.js'
+import requestContext from '../plugins/request-context.js'
+import swagger from '../plugins/swagger.js'
+import { newRequestId } from './request-id.js'
+import { chatCompletionsRoutes } from './routes/chat-completions.js'
+import { embeddingsRoutes } from './routes/embeddings.js'
+import { healthRoutes } from './routes/health.js'
+import { modelsRoutes } from './routes/models.js'
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger']
+  loggerInstance?: FastifyServerOptions['loggerInstance']
+}
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    bodyLimit: config.server.bodyLimit,
+    genReqId: newRequestId,
+    requestIdHeader: false,
+    // One line per request is written by plugins/request-context.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } }
+  })
+  // Answers are serialised whole: a response schema documents them but must never drop a backend's extra fields.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+
+  await app.register(configPlugin, { config })
+  await app.register(requestContext)
+  await app.register(errorHandler)
+  await app.register(modelRouter)
+  await app.register(swagger)
+
+  await app.register(healthRoutes)
+  for (const [prefix, hide] of [['/v1', false], ['', true]] as const) {
+    await app.register(async (api) => {
+      await api.register(chatCompletionsRoutes, { hide })
+      await api.register(embeddingsRoutes, { hide })
+      await api.register(modelsRoutes, { hide })
+    }, { prefix })
+  }
+  return app
+}

@@ -1,0 +1,9 @@
+import type { Config } from './schema.js'
+
+export const DEFAULT_CONFIG: Config = {
+  server: { host: '127.0.0.1', port: 8080, bodyLimit: 10 * 1024 * 1024 },
+  log: { level: 'info' },
+  redis: { keyPrefix: 'qiao:' },
+  providers: [],
+  models: []
+}

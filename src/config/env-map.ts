@@ -1,0 +1,11 @@
+// The environment variables qiao reads, in one table (README documents the same list).
+export const ENV_OVERRIDES = {
+  HOST: 'server.host',
+  PORT: 'server.port',
+  REDIS_URL: 'redis.url',
+  LOG_LEVEL: 'log.level'
+} as const
+
+export const CONFIG_FILE_ENV = 'QIAO_CONFIG'
+export const DEFAULT_CONFIG_FILE = 'qiao.yaml'
+export const OLLAMA_BASE_URL_ENV = 'OLLAMA_BASE_URL'

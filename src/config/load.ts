@@ -1,0 +1,146 @@
+// defaults ← YAML file (or providers from the environment) ← environment overrides → validate → freeze.
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Value } from '@sinclair/typebox/value'
+import { parse as parseYaml } from 'yaml'
+import { ConfigSchema, type Config, type ConfigInput, type ProviderConfig } from './schema.js'
+import { DEFAULT_CONFIG } from './defaults.js'
+import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE, ENV_OVERRIDES, OLLAMA_BASE_URL_ENV } from './env-map.js'
+import { interpolate, type Env } from './interpolate.js'
+import { checkSemantics } from './semantics.js'
+import { PROVIDER_CATALOG } from '../providers/catalog.js'
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[], readonly source: string) {
+    super(`invalid configuration (${source}):\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+export interface LoadOptions {
+  argv?: string[]
+  env?: Env
+  cwd?: string
+}
+
+export interface LoadedConfig {
+  config: Config
+  /** The file read, or 'environment' when none was. */
+  source: string
+}
+
+export function loadConfig ({ argv = [], env = {}, cwd = process.cwd() }: LoadOptions = {}): LoadedConfig {
+  const file = findConfigFile(argv, env, cwd)
+  const problems: string[] = []
+  let input: ConfigInput
+  if (file === undefined) {
+    input = { providers: providersFromEnv(env) }
+  } else {
+    const parsed = readYaml(file)
+    input = interpolate(parsed ?? {}, env, '', problems) as ConfigInput
+  }
+  const merged = applyEnvOverrides(mergeWithDefaults(input), env, problems)
+  const source = file ?? 'environment'
+  if (problems.length > 0) throw new ConfigError(problems, source)
+  return { config: validateConfig(merged, source), source }
+}
+
+/** Defaults, validation and freezing for a config built in code (tests, embedding). */
+export function validateConfig (input: unknown, source = 'config object'): Config {
+  const problems = [...Value.Errors(ConfigSchema, input)].map((e) => `${displayPath(e.path)}: ${describe(e.message, e.value)}`)
+  if (problems.length === 0) problems.push(...checkSemantics(input as Config))
+  if (problems.length > 0) throw new ConfigError(dedupe(problems), source)
+  return deepFreeze(structuredClone(input) as Config)
+}
+
+export function mergeWithDefaults (input: ConfigInput): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input
+  const merged: Record<string, unknown> = { ...input }
+  for (const [section, value] of Object.entries(DEFAULT_CONFIG)) {
+    const given = merged[section]
+    if (given === undefined || given === null) merged[section] = structuredClone(value)
+    else if (!Array.isArray(value) && typeof given === 'object' && !Array.isArray(given)) merged[section] = { ...value, ...given }
+  }
+  return merged
+}
+
+function findConfigFile (argv: string[], env: Env, cwd: string): string | undefined {
+  const flag = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='))
+  if (flag >= 0) {
+    const arg = argv[flag] as string
+    const path = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[flag + 1]
+    if (path === undefined || path === '') throw new ConfigError(['--config needs a file path'], 'command line')
+    return resolve(cwd, path)
+  }
+  const fromEnv = env[CONFIG_FILE_ENV]
+  if (fromEnv !== undefined && fromEnv !== '') return resolve(cwd, fromEnv)
+  const fallback = resolve(cwd, DEFAULT_CONFIG_FILE)
+  return existsSync(fallback) ? fallback : undefined
+}
+
+function readYaml (file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new ConfigError([`cannot read the file: ${(err as Error).message}`], file)
+  }
+  try {
+    return parseYaml(text)
+  } catch (err) {
+    throw new ConfigError([`not valid YAML: ${(err as Error).message.split('\n')[0]}`], file)
+  }
+}
+
+function providersFromEnv (env: Env): ProviderConfig[] {
+  const providers: ProviderConfig[] = []
+  for (const type of ['deepseek', 'zhipu', 'modelscope'] as const) {
+    const keyEnv = PROVIDER_CATALOG[type].apiKeyEnv as string
+    const apiKey = env[keyEnv]
+    if (apiKey !== undefined && apiKey !== '') providers.push({ id: type, type, apiKey, models: [...PROVIDER_CATALOG[type].models] })
+  }
+  const ollamaUrl = env[OLLAMA_BASE_URL_ENV]
+  providers.push({ id: 'ollama', type: 'ollama', baseUrl: ollamaUrl !== undefined && ollamaUrl !== '' ? ollamaUrl : PROVIDER_CATALOG.ollama.baseUrl })
+  return providers
+}
+
+function applyEnvOverrides (merged: unknown, env: Env, problems: string[]): unknown {
+  if (merged === null || typeof merged !== 'object') return merged
+  const config = merged as Record<string, Record<string, unknown>>
+  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name]
+    if (value === undefined || value === '') continue
+    const [section, key] = path.split('.') as [string, string]
+    if (typeof config[section] !== 'object' || config[section] === null) config[section] = {}
+    if (name === 'PORT') {
+      const port = Number(value)
+      if (!Number.isInteger(port)) problems.push(`PORT: expected a whole number, got "${value}"`)
+      config[section][key] = port
+    } else {
+      config[section][key] = value
+    }
+  }
+  return config
+}
+
+function displayPath (pointer: string): string {
+  if (pointer === '') return '(root)'
+  return pointer.slice(1).split('/').reduce((out, part) => /^\d+$/.test(part) ? `${out}[${part}]` : (out === '' ? part : `${out}.${part}`), '')
+}
+
+function describe (message: string, value: unknown): string {
+  if (message === 'Unexpected property') return 'unknown key (check its spelling)'
+  return value === undefined ? message.replace(/^Expected/, 'missing; expected') : `${message}, got ${JSON.stringify(value)}`
+}
+
+function dedupe (lines: string[]): string[] {
+  return [...new Set(lines)]
+}
+
+function deepFreeze<T> (value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item)
+    Object.freeze(value)
+  }
+  return value
+}

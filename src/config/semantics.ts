@@ -1,0 +1,25 @@
+// Rules the schema cannot say: unique ids, aliases pointing at providers that exist, required keys.
+import type { Config } from './schema.js'
+import { PROVIDER_CATALOG } from '../providers/catalog.js'
+
+export function checkSemantics (config: Config): string[] {
+  const problems: string[] = []
+  const ids = new Set<string>()
+  config.providers.forEach((provider, i) => {
+    if (ids.has(provider.id)) problems.push(`providers[${i}].id: "${provider.id}" is used by another provider`)
+    ids.add(provider.id)
+    if (PROVIDER_CATALOG[provider.type].requiresApiKey && (provider.apiKey === undefined || provider.apiKey === '')) {
+      problems.push(`providers[${i}].apiKey: required for type ${provider.type}`)
+    }
+  })
+  const aliases = new Set<string>()
+  config.models.forEach((alias, i) => {
+    if (aliases.has(alias.name)) problems.push(`models[${i}].name: "${alias.name}" is defined twice`)
+    aliases.add(alias.name)
+    alias.targets.forEach((target, j) => {
+      const providerId = target.slice(0, target.indexOf('/'))
+      if (!ids.has(providerId)) problems.push(`models[${i}].targets[${j}]: no provider with id "${providerId}"`)
+    })
+  })
+  return problems
+}

@@ -1,0 +1,34 @@
+// DeepSeek (providers.md §4): no embeddings API, text-only content, `user_id` instead of `user`,
+// reasoning_content that must be replayed in thinking mode with tools (kept: messages pass through).
+import type { ProviderConfig } from '../config/schema.js'
+import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js'
+import {
+  developerToSystem, dropFields, mapContentParts, maxCompletionTokensToMaxTokens, refuseJsonSchema,
+  refuseMultipleChoices, userToUserId
+} from './openai-compatible/request-map.js'
+
+const REASONING_EFFORT: Record<string, string> = { minimal: 'high', low: 'high', medium: 'high', high: 'high', xhigh: 'max', max: 'max' }
+
+export function createDeepSeekAdapter (config: ProviderConfig): OpenAICompatibleAdapter {
+  return new OpenAICompatibleAdapter(config, {
+    supportsEmbeddings: false,
+    acceptsTokenInput: false,
+    maxEmbeddingBatch: 1,
+    mapChatRequest (body, ctx) {
+      developerToSystem(body)
+      maxCompletionTokensToMaxTokens(body)
+      refuseMultipleChoices(body, config.id)
+      refuseJsonSchema(body, config.id)
+      mapContentParts(body, config.id, 'reject')
+      userToUserId(body, { pattern: /^[A-Za-z0-9_-]+$/, min: 1, max: 512 })
+      const effort = body['reasoning_effort']
+      if (typeof effort === 'string') {
+        if (effort === 'none') {
+          delete body['reasoning_effort']
+          body['thinking'] ??= { type: 'disabled' }
+        } else if (REASONING_EFFORT[effort] !== undefined) body['reasoning_effort'] = REASONING_EFFORT[effort]
+      }
+      dropFields(body, ['seed', 'logit_bias', 'parallel_tool_calls'], (fields) => ctx.log?.debug({ fields }, 'fields deepseek does not take were dropped'))
+    }
+  })
+}

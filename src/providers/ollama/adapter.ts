@@ -1,0 +1,119 @@
+// Ollama through its native API: /api/chat (NDJSON stream), /api/embed, /api/tags for discovery.
+import { randomUUID } from 'node:crypto'
+import type { ProviderConfig } from '../../config/schema.js'
+import { durationMs } from '../../config/duration.js'
+import { UpstreamError } from '../../errors/gateway-error.js'
+import type { ChatCompletion, ChatCompletionChunk } from '../../schemas/openai-types.js'
+import { decodeLines } from '../../streaming/line-decoder.js'
+import { decodeNdjson, NdjsonParseError } from '../../streaming/ndjson-decoder.js'
+import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
+import { PROVIDER_CATALOG } from '../catalog.js'
+import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
+import { callUpstream, readJsonAnswer } from '../upstream-call.js'
+import { upstreamError } from '../upstream-errors.js'
+import { NativeChatTranslator, type NativeChatLine } from './from-native-response.js'
+import { toNativeChat } from './to-native-request.js'
+
+const DISCOVERY_TTL_MS = 30_000
+const DISCOVERY_TIMEOUT_MS = 2_000
+const EMBED_BATCH = 256
+
+export class OllamaAdapter implements ProviderAdapter {
+  readonly id: string
+  readonly type = 'ollama' as const
+  readonly acceptsTokenInput = false
+  readonly supportsEmbeddings = true
+  private readonly client: UpstreamClient
+  private discovered: { at: number, models: string[] } | undefined
+  private discovering: Promise<string[]> | undefined
+
+  constructor (readonly config: ProviderConfig) {
+    this.id = config.id
+    this.client = new UpstreamClient({ baseUrl: config.baseUrl ?? PROVIDER_CATALOG.ollama.baseUrl, ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}) })
+  }
+
+  /** Configured models plus those Ollama has pulled, re-read at most every 30 s. */
+  async listModels (): Promise<string[]> {
+    const configured = this.config.models ?? []
+    if (this.discovered === undefined || Date.now() - this.discovered.at > DISCOVERY_TTL_MS) {
+      this.discovering ??= this.discover().finally(() => { this.discovering = undefined })
+      const models = await this.discovering
+      this.discovered = { at: Date.now(), models }
+    }
+    return [...new Set([...configured, ...this.discovered.models])]
+  }
+
+  async chat (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatCompletion> {
+    const response = await this.post('/api/chat', toNativeChat(request, this.config, false), ctx)
+    const line = await readJsonAnswer(response, this.id) as NativeChatLine
+    return new NativeChatTranslator(this.id).completion(line, `chatcmpl-${randomUUID()}`, request.model)
+  }
+
+  async chatStream (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatStream> {
+    const response = await this.post('/api/chat', toNativeChat(request, this.config, true), ctx)
+    return { chunks: this.readChunks(response) }
+  }
+
+  async embed (call: EmbedCall, ctx: CallContext): Promise<EmbedResult> {
+    const vectors: number[][] = []
+    let tokens = 0
+    for (let start = 0; start < call.inputs.length; start += EMBED_BATCH) {
+      const input = call.inputs.slice(start, start + EMBED_BATCH)
+      const body: Record<string, unknown> = { ...call.extra, model: call.model, input }
+      delete body['encoding_format']
+      if (call.dimensions !== undefined) body['dimensions'] = call.dimensions
+      if (this.config.keepAlive !== undefined && body['keep_alive'] === undefined) body['keep_alive'] = durationMs(this.config.keepAlive) / 1000
+      const answer = await readJsonAnswer(await this.post('/api/embed', body, ctx), this.id) as { embeddings?: unknown, prompt_eval_count?: number }
+      if (!Array.isArray(answer.embeddings) || answer.embeddings.length !== input.length) {
+        throw new UpstreamError(`${this.id}: the embeddings answer does not match the ${input.length} inputs`, { code: 'upstream_bad_response' })
+      }
+      vectors.push(...answer.embeddings as number[][])
+      tokens += answer.prompt_eval_count ?? 0
+    }
+    return { vectors, usage: { prompt_tokens: tokens, total_tokens: tokens } }
+  }
+
+  async close (): Promise<void> {
+    await this.client.close()
+  }
+
+  private async post (path: string, body: unknown, ctx: CallContext): Promise<UpstreamResponse> {
+    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, (failure) => upstreamError(failure))
+  }
+
+  private async * readChunks (response: UpstreamResponse): AsyncGenerator<ChatCompletionChunk> {
+    const translator = new NativeChatTranslator(this.id)
+    let done = false
+    try {
+      for await (const line of decodeNdjson(decodeLines(response.body))) {
+        const native = line as NativeChatLine
+        yield translator.chunk(native)
+        if (native.done === true) {
+          done = true
+          break
+        }
+      }
+    } catch (err) {
+      if (err instanceof NdjsonParseError) throw new UpstreamError(`${this.id}: a stream line is not valid JSON`, { code: 'upstream_bad_response' })
+      throw err
+    } finally {
+      if (!response.body.destroyed) response.body.destroy()
+    }
+    if (!done) throw new UpstreamError(`${this.id}: the stream ended before it was complete`, { code: 'upstream_stream_broken' })
+  }
+
+  private async discover (): Promise<string[]> {
+    const signal = AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)
+    try {
+      const response = await this.client.request({ method: 'GET', path: '/api/tags', signal })
+      if (response.statusCode !== 200) {
+        await response.body.dump()
+        return this.discovered?.models ?? []
+      }
+      const tags = await response.body.json() as { models?: Array<{ model?: string, name?: string }> }
+      return (tags.models ?? []).map((m) => m.model ?? m.name ?? '').filter((name) => name !== '')
+    } catch {
+      return this.discovered?.models ?? [] // Ollama not running: serve what is configured
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// The shared implementation for every backend that speaks an OpenAI-shaped wire format
+// (DeepSeek, Zhipu, ModelScope, any `openai` server). Provider files supply only a Dialect.
+import type { ProviderConfig } from '../../config/schema.js'
+import { InvalidRequestError, UpstreamError } from '../../errors/gateway-error.js'
+import type { ChatCompletion, ChatCompletionChunk } from '../../schemas/openai-types.js'
+import { aggregateChunks } from '../../streaming/aggregate-chunks.js'
+import { decodeLines } from '../../streaming/line-decoder.js'
+import { decodeSse } from '../../streaming/sse-decoder.js'
+import { PROVIDER_CATALOG } from '../catalog.js'
+import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
+import { callUpstream, readJsonAnswer } from '../upstream-call.js'
+import { parseVendorError, upstreamError } from '../upstream-errors.js'
+import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
+import type { Dialect } from './dialect.js'
+import { normalizeChunk, normalizeCompletion } from './normalize-response.js'
+import { requestStreamUsage, type Body } from './request-map.js'
+
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  readonly id: string
+  readonly type
+  readonly acceptsTokenInput: boolean
+  readonly supportsEmbeddings: boolean
+  private readonly client: UpstreamClient
+  private readonly secrets: string[]
+
+  constructor (readonly config: ProviderConfig, private readonly dialect: Dialect) {
+    this.id = config.id
+    this.type = config.type
+    this.acceptsTokenInput = dialect.acceptsTokenInput
+    this.supportsEmbeddings = dialect.supportsEmbeddings
+    const apiKey = config.apiKey
+    this.secrets = apiKey === undefined ? [] : [apiKey]
+    this.client = new UpstreamClient({ baseUrl: config.baseUrl ?? PROVIDER_CATALOG[config.type].baseUrl, ...(apiKey !== undefined ? { apiKey } : {}) })
+  }
+
+  async listModels (): Promise<string[]> {
+    return [...(this.config.models ?? PROVIDER_CATALOG[this.type].models)]
+  }
+
+  async chat (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatCompletion> {
+    if (this.dialect.aggregateNonStream === true) {
+      const { chunks } = await this.chatStream({ ...request, stream: true }, ctx)
+      return await aggregateChunks(chunks, { id: '', created: Math.floor(Date.now() / 1000), model: request.model })
+    }
+    const body = this.mapChat({ ...request, stream: false }, ctx)
+    const response = await this.send('/chat/completions', body, ctx)
+    return normalizeCompletion(await this.readJson(response), this.id)
+  }
+
+  async chatStream (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatStream> {
+    const body = this.mapChat({ ...request, stream: true }, ctx)
+    const response = await this.send('/chat/completions', body, ctx)
+    return { chunks: this.readChunks(response) }
+  }
+
+  async embed (call: EmbedCall, ctx: CallContext): Promise<EmbedResult> {
+    if (!this.supportsEmbeddings) {
+      throw new InvalidRequestError(`The model '${this.id}/${call.model}' does not support embeddings: ${this.type} has no embeddings API`, { param: 'model', code: 'model_not_supported' })
+    }
+    this.dialect.checkEmbedCall?.(call)
+    const vectors: number[][] = []
+    let promptTokens = 0
+    for (let start = 0; start < call.inputs.length; start += this.dialect.maxEmbeddingBatch) {
+      const batch = call.inputs.slice(start, start + this.dialect.maxEmbeddingBatch)
+      // Always floats upstream: base64 support varies by backend, and qiao encodes for the client.
+      const body = { ...call.extra, model: call.model, input: batch, encoding_format: 'float', ...(call.dimensions !== undefined ? { dimensions: call.dimensions } : {}) }
+      const answer = await this.readJson(await this.send('/embeddings', body, ctx)) as { data?: Array<{ index?: number, embedding?: unknown }>, usage?: { prompt_tokens?: number } }
+      if (!Array.isArray(answer.data) || answer.data.length !== batch.length) {
+        throw new UpstreamError(`${this.id}: the embeddings answer has ${answer.data?.length ?? 'no'} vectors for ${batch.length} inputs`, { code: 'upstream_bad_response' })
+      }
+      const ordered = [...answer.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+      for (const item of ordered) {
+        if (!Array.isArray(item.embedding)) throw new UpstreamError(`${this.id}: an embedding is not a list of numbers`, { code: 'upstream_bad_response' })
+        vectors.push(item.embedding as number[])
+      }
+      promptTokens += answer.usage?.prompt_tokens ?? 0
+    }
+    return { vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }
+  }
+
+  async close (): Promise<void> {
+    await this.client.close()
+  }
+
+  private mapChat (request: UpstreamChatRequest, ctx: CallContext): Body {
+    const body = { ...request } as Body
+    requestStreamUsage(body)
+    this.dialect.mapChatRequest(body, ctx)
+    return body
+  }
+
+  private async send (path: string, body: unknown, ctx: CallContext): Promise<UpstreamResponse> {
+    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, (failure) =>
+      this.dialect.refineError?.(failure) ?? upstreamError(failure, this.dialect.isQuotaExhausted, this.secrets))
+  }
+
+  private async readJson (response: UpstreamResponse): Promise<unknown> {
+    return await readJsonAnswer(response, this.id)
+  }
+
+  private async * readChunks (response: UpstreamResponse): AsyncGenerator<ChatCompletionChunk> {
+    let done = false
+    try {
+      for await (const event of decodeSse(decodeLines(response.body))) {
+        if (event.data === '[DONE]') {
+          done = true
+          break
+        }
+        let payload: unknown
+        try {
+          payload = JSON.parse(event.data)
+        } catch {
+          throw new UpstreamError(`${this.id}: a stream event is not valid JSON`, { code: 'upstream_bad_response' })
+        }
+        const error = (payload as { error?: unknown }).error
+        if (error !== undefined && error !== null) {
+          throw new UpstreamError(`${this.id}: ${parseVendorError(JSON.stringify(payload)).message}`, { code: 'upstream_stream_error' })
+        }
+        yield normalizeChunk(payload, this.id)
+      }
+      if (!done) throw new UpstreamError(`${this.id}: the stream ended before it was complete`, { code: 'upstream_stream_broken' })
+    } finally {
+      if (!response.body.destroyed) response.body.destroy()
+    }
+  }
+}

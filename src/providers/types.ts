@@ -1,0 +1,48 @@
+// The contract every backend adapter fulfils. Routes and the router see only this interface.
+import type { ProviderConfig, ProviderType } from '../config/schema.js'
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Usage } from '../schemas/openai-types.js'
+
+export interface CallContext {
+  signal: AbortSignal
+  requestId: string
+  /** Debug notes about adaptations (dropped or renamed fields) go here. */
+  log?: { debug: (obj: object, msg: string) => void }
+}
+
+/** A chat request whose `model` is already the upstream model name. */
+export type UpstreamChatRequest = ChatCompletionRequest
+
+export interface ChatStream {
+  /** Upstream chunks, already in OpenAI shape (ids, usage and roles are normalised later). */
+  chunks: AsyncIterable<ChatCompletionChunk>
+}
+
+export interface EmbedCall {
+  model: string
+  /** Strings, or token-id arrays when the adapter accepts them. */
+  inputs: Array<string | number[]>
+  dimensions?: number
+  /** Fields the client sent that qiao does not interpret; passed to the backend. */
+  extra: Record<string, unknown>
+}
+
+export interface EmbedResult {
+  vectors: number[][]
+  usage: Pick<Usage, 'prompt_tokens' | 'total_tokens'>
+}
+
+export interface ProviderAdapter {
+  readonly id: string
+  readonly type: ProviderType
+  readonly config: ProviderConfig
+  /** Whether `input` may be token-id arrays. */
+  readonly acceptsTokenInput: boolean
+  readonly supportsEmbeddings: boolean
+  /** Models this provider serves: configured, or discovered from the backend. */
+  listModels: () => Promise<string[]>
+  chat: (request: UpstreamChatRequest, ctx: CallContext) => Promise<ChatCompletion>
+  /** Resolves once the backend has accepted the request (status and headers received). */
+  chatStream: (request: UpstreamChatRequest, ctx: CallContext) => Promise<ChatStream>
+  embed: (call: EmbedCall, ctx: CallContext) => Promise<EmbedResult>
+  close: () => Promise<void>
+}

@@ -1,0 +1,64 @@
+// POST /v1/chat/completions: resolve the model, call the adapter, answer JSON or SSE.
+import { randomUUID } from 'node:crypto'
+import { Readable } from 'node:stream'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { toGatewayError } from '../errors/to-openai-error.js'
+import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../schemas/chat-completions.js'
+import { errorResponses } from '../schemas/error.js'
+import type { ChatCompletionChunk, ChatCompletionRequest } from '../schemas/openai-types.js'
+import { toClientChunks, type ClientStreamOptions } from '../streaming/chat-stream.js'
+import { encodeSseData, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
+import { tryTargets } from '../routing/try-targets.js'
+import { callContext, markServedBy } from './call-context.js'
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
+
+export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, { hide = false }) => {
+  app.post('/chat/completions', {
+    schema: {
+      hide,
+      tags: ['chat'],
+      summary: 'Create a chat completion (JSON, or server-sent events with stream: true)',
+      body: ChatCompletionRequestSchema,
+      response: { 200: ChatCompletionResponseSchema, ...errorResponses(400, 401, 402, 404, 429, 500, 502, 503, 504) }
+    }
+  }, async (request, reply) => {
+    const body = request.body as ChatCompletionRequest
+    request.qiao.model = body.model
+    const targets = await app.modelRouter.resolve(body.model)
+    const ctx = callContext(request, reply)
+    const identity = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model }
+
+    if (body.stream !== true) {
+      const served = await tryTargets(targets, ctx.signal, async (t) => await t.adapter.chat({ ...body, model: t.upstreamModel }, ctx))
+      markServedBy(request, reply, served.target, served.attempts)
+      const completion = served.value
+      Object.assign(completion, identity)
+      if (completion.usage !== undefined && completion.usage !== null) request.qiao.usage = completion.usage
+      return completion
+    }
+
+    const served = await tryTargets(targets, ctx.signal, async (t) => await t.adapter.chatStream({ ...body, model: t.upstreamModel }, ctx))
+    markServedBy(request, reply, served.target, served.attempts)
+    const options: ClientStreamOptions = {
+      ...identity,
+      includeUsage: body.stream_options?.include_usage === true,
+      onUsage: (usage) => { request.qiao.usage = usage }
+    }
+    void reply.headers(SSE_HEADERS)
+    return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, ctx.signal)))
+  })
+}
+
+/** Chunks → SSE text. A failure after the first byte ends the stream with an error event, never a fake [DONE]. */
+async function * sseEvents (chunks: AsyncIterable<ChatCompletionChunk>, request: FastifyRequest, signal: AbortSignal): AsyncGenerator<string> {
+  try {
+    for await (const chunk of chunks) yield encodeSseData(chunk)
+    yield SSE_DONE
+  } catch (err) {
+    if (signal.aborted) return
+    const error = toGatewayError(err)
+    request.log.warn({ code: error.code, err }, 'stream failed after it started')
+    yield encodeSseError(error.toBody().error)
+  }
+}

@@ -1,0 +1,24 @@
+// Liveness and readiness. Redis is never required to serve a request, so its outage makes the gateway
+// "degraded", not unready: taking every replica out of the load balancer would be worse.
+import type { FastifyPluginAsync } from 'fastify'
+
+export interface DependencyCheck {
+  name: string
+  check: () => Promise<'up' | 'down' | 'disabled'>
+}
+
+export const healthRoutes: FastifyPluginAsync<{ checks?: DependencyCheck[] }> = async (app, { checks = [] }) => {
+  let shuttingDown = false
+  app.addHook('preClose', async () => { shuttingDown = true })
+
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }))
+
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'Whether the gateway can serve; 503 only while shutting down' } }, async (_request, reply) => {
+    const dependencies: Record<string, string> = {}
+    await Promise.all(checks.map(async ({ name, check }) => { dependencies[name] = await check().catch(() => 'down' as const) }))
+    const degraded = Object.values(dependencies).includes('down')
+    const providers = app.modelRouter.adapters.map((adapter) => ({ id: adapter.id, type: adapter.type }))
+    if (shuttingDown) void reply.code(503)
+    return { status: shuttingDown ? 'shutting_down' : degraded ? 'degraded' : 'ok', dependencies, providers }
+  })
+}

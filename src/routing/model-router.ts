@@ -1,0 +1,67 @@
+// A client's `model` → the provider targets that can serve it, in order (issue contract):
+// 1. an alias from `models`; 2. `<provider id>/<model>`, split at the first `/` only;
+// 3. a bare name that exactly one provider lists (Ollama's also without `:latest`).
+import type { AliasConfig } from '../config/schema.js'
+import { ModelNotFoundError } from '../errors/gateway-error.js'
+import type { ProviderAdapter } from '../providers/types.js'
+
+export interface RouteTarget {
+  adapter: ProviderAdapter
+  upstreamModel: string
+}
+
+export interface ListedModel {
+  id: string
+  ownedBy: string
+}
+
+const LATEST = ':latest'
+
+export class ModelRouter {
+  private readonly byId: Map<string, ProviderAdapter>
+  private readonly aliases: Map<string, AliasConfig>
+
+  constructor (readonly adapters: ProviderAdapter[], aliases: readonly AliasConfig[]) {
+    this.byId = new Map(adapters.map((adapter) => [adapter.id, adapter]))
+    this.aliases = new Map(aliases.map((alias) => [alias.name, alias]))
+  }
+
+  async resolve (model: string): Promise<RouteTarget[]> {
+    const alias = this.aliases.get(model)
+    if (alias !== undefined) return alias.targets.map((target) => this.explicit(target) as RouteTarget)
+    const explicit = this.explicit(model)
+    if (explicit !== undefined) return [explicit]
+    const owners: RouteTarget[] = []
+    await Promise.all(this.adapters.map(async (adapter) => {
+      const listed = await adapter.listModels()
+      const match = listed.find((name) => name === model || name === `${model}${LATEST}`)
+      if (match !== undefined) owners.push({ adapter, upstreamModel: match === model ? model : match })
+    }))
+    if (owners.length === 1) return owners
+    if (owners.length > 1) {
+      const choices = owners.map((o) => `'${o.adapter.id}/${model}'`).sort().join(' or ')
+      throw new ModelNotFoundError(model, `: several providers serve it; send ${choices}`)
+    }
+    throw new ModelNotFoundError(model)
+  }
+
+  /** Every name a client may send: aliases, then `<provider>/<model>` for each listed model. */
+  async list (): Promise<ListedModel[]> {
+    const models: ListedModel[] = [...this.aliases.keys()].map((id) => ({ id, ownedBy: 'qiao' }))
+    const perProvider = await Promise.all(this.adapters.map(async (adapter) =>
+      (await adapter.listModels()).map((name) => ({ id: `${adapter.id}/${name}`, ownedBy: adapter.id }))))
+    return models.concat(...perProvider)
+  }
+
+  private explicit (model: string): RouteTarget | undefined {
+    const slash = model.indexOf('/')
+    if (slash <= 0) return undefined
+    const adapter = this.byId.get(model.slice(0, slash))
+    const upstreamModel = model.slice(slash + 1)
+    return adapter === undefined || upstreamModel === '' ? undefined : { adapter, upstreamModel }
+  }
+
+  async close (): Promise<void> {
+    await Promise.all(this.adapters.map(async (adapter) => { await adapter.close() }))
+  }
+}

@@ -1,0 +1,39 @@
+// Process entry: load config, build the app, listen, and drain in-flight requests on SIGTERM/SIGINT.
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config/load.js'
+import { loggerOptions } from './logger-options.js'
+
+async function main (): Promise<void> {
+  let loaded
+  try {
+    loaded = loadConfig({ argv: process.argv.slice(2), env: process.env })
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`qiao: ${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const { config, source } = loaded
+  const app = await buildApp(config, { logger: loggerOptions(config) })
+
+  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+    if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+
+  await app.listen({ host: config.server.host, port: config.server.port })
+  const served = await app.modelRouter.list()
+  app.log.info({
+    config: source,
+    providers: config.providers.map((p) => `${p.id} (${p.type})`),
+    models: served.map((m) => m.id)
+  }, `serving ${served.length} models from ${config.providers.length} providers`)
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`qiao: failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

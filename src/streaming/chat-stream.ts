@@ -1,0 +1,91 @@
+// Upstream chunks (already OpenAI-shaped) → the stream a client sees, identical for every backend:
+// one id/created/model, `role` once per choice, `finish_reason` always present, tool calls announced
+// (index, id, name) before their arguments, and usage only as OpenAI sends it: a final `choices: []`
+// chunk when the client asked for it.
+import type { ChatCompletionChunk, ChunkChoice, ToolCall, Usage } from '../schemas/openai-types.js'
+
+export interface StreamIdentity {
+  id: string
+  created: number
+  model: string
+}
+
+export interface ClientStreamOptions extends StreamIdentity {
+  includeUsage: boolean
+  onUsage?: (usage: Usage) => void
+}
+
+export async function * toClientChunks (source: AsyncIterable<ChatCompletionChunk>, options: ClientStreamOptions): AsyncGenerator<ChatCompletionChunk> {
+  const { id, created, model } = options
+  const rolesSent = new Set<number>()
+  const finished = new Set<number>()
+  let usage: Usage | undefined
+  let sentAny = false
+
+  for await (const chunk of source) {
+    if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
+    delete chunk.usage
+    if (chunk.choices.length === 0) continue
+    chunk.id = id
+    chunk.object = 'chat.completion.chunk'
+    chunk.created = created
+    chunk.model = model
+    for (const choice of chunk.choices) {
+      choice.finish_reason ??= null
+      if (choice.finish_reason !== null) finished.add(choice.index)
+      if (rolesSent.has(choice.index)) delete choice.delta.role
+      else {
+        choice.delta.role = 'assistant'
+        rolesSent.add(choice.index)
+      }
+    }
+    const announcement = splitWholeToolCalls(chunk)
+    if (announcement !== undefined) yield announcement
+    sentAny = true
+    yield chunk
+  }
+
+  // A backend that ended cleanly without a finish reason still ends the choice for the client.
+  if (!sentAny || finished.size < rolesSent.size) {
+    const open = sentAny ? [...rolesSent].filter((index) => !finished.has(index)) : [0]
+    yield { id, object: 'chat.completion.chunk', created, model, choices: open.map((index) => ({ index, delta: sentAny ? {} : { role: 'assistant', content: '' }, finish_reason: 'stop' })) }
+  }
+  if (usage !== undefined) {
+    options.onUsage?.(usage)
+    if (options.includeUsage) yield { id, object: 'chat.completion.chunk', created, model, choices: [], usage }
+  }
+}
+
+/**
+ * Zhipu and Ollama deliver a tool call whole. OpenAI first announces each call (index, id, type, name,
+ * empty arguments) and streams the arguments after; clients that accumulate deltas expect that order.
+ */
+function splitWholeToolCalls (chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
+  const heads: ChunkChoice[] = []
+  for (const choice of chunk.choices) {
+    const calls = choice.delta.tool_calls
+    if (calls === undefined || !calls.some(isWholeCall)) continue
+    heads.push({
+      index: choice.index,
+      delta: { ...(choice.delta.role !== undefined ? { role: choice.delta.role } : {}), tool_calls: calls.map(headOf) },
+      finish_reason: null
+    })
+    delete choice.delta.role
+    choice.delta.tool_calls = calls.map((call, i) => ({ index: call.index ?? i, function: { arguments: argumentsOf(call) } }))
+  }
+  if (heads.length === 0) return undefined
+  return { ...chunk, choices: heads }
+}
+
+function isWholeCall (call: ToolCall): boolean {
+  return call.id !== undefined && call.function?.name !== undefined && argumentsOf(call) !== ''
+}
+
+function argumentsOf (call: ToolCall): string {
+  const args = call.function?.arguments
+  return typeof args === 'string' ? args : args === undefined ? '' : JSON.stringify(args)
+}
+
+function headOf (call: ToolCall, i: number): ToolCall {
+  return { index: call.index ?? i, id: call.id as string, type: call.type ?? 'function', function: { name: call.function?.name ?? '', arguments: '' } }
+}

@@ -1,0 +1,80 @@
+// One keep-alive undici Pool per provider origin. Every response body is either consumed or destroyed,
+// and the caller's AbortSignal cancels the request, so a vanished client frees the socket at once.
+import { Pool, type Dispatcher } from 'undici'
+
+export interface UpstreamClientOptions {
+  baseUrl: string
+  /** Sent as `Authorization: Bearer …`; never logged. */
+  apiKey?: string
+  connections?: number
+  connectTimeoutMs?: number
+  /** Time allowed until response headers arrive. */
+  headersTimeoutMs?: number
+  /** Idle time allowed between body chunks. */
+  bodyTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+}
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST'
+  path: string
+  body?: unknown
+  signal?: AbortSignal
+  headers?: Record<string, string>
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData
+
+export class UpstreamClient {
+  readonly origin: string
+  readonly basePath: string
+  private readonly pool: Pool
+  private readonly baseHeaders: Record<string, string>
+
+  constructor (options: UpstreamClientOptions) {
+    const url = new URL(options.baseUrl)
+    this.origin = url.origin
+    this.basePath = url.pathname.replace(/\/+$/, '')
+    this.pool = new Pool(this.origin, {
+      connections: options.connections ?? 256,
+      pipelining: 1,
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      headersTimeout: options.headersTimeoutMs ?? 300_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 300_000,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000
+    })
+    this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream, application/x-ndjson' }
+    if (options.apiKey !== undefined && options.apiKey !== '') this.baseHeaders['authorization'] = `Bearer ${options.apiKey}`
+  }
+
+  async request ({ method, path, body, signal, headers }: UpstreamRequest): Promise<UpstreamResponse> {
+    return await this.pool.request({
+      method,
+      path: this.basePath + path,
+      headers: headers === undefined ? this.baseHeaders : { ...this.baseHeaders, ...headers },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null
+    })
+  }
+
+  async close (): Promise<void> {
+    await this.pool.close()
+  }
+}
+
+/** Reads at most `limit` bytes of an (error) body as text and discards the rest. */
+export async function readCappedText (body: UpstreamResponse['body'], limit = 64 * 1024): Promise<string> {
+  const parts: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      const buf = chunk as Buffer
+      if (size < limit) parts.push(buf.subarray(0, limit - size))
+      size += buf.length
+      if (size >= limit) break
+    }
+  } finally {
+    body.destroy()
+  }
+  return Buffer.concat(parts).toString('utf8')
+}
