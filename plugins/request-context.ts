@@ -8,6 +8,9 @@ export interface RequestContext {
   usage?: Partial<Usage>
   attempts?: number
   cache?: string
+  /** Who is calling: set by authentication; anonymous use is the `default` team. */
+  team?: string
+  keyId?: string
 }
 
 declare module 'fastify' {

@@ -2,8 +2,10 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config/schema.js'
 import configPlugin from '../plugins/config.js'
+import embeddingCache from '../plugins/embedding-cache.js'
 import errorHandler from '../plugins/error-handler.js'
 import modelRouter from '../plugins/model-router.js'
+import redis from '../plugins/redis.js'
 import requestContext from '../plugins/request-context.js'
 import swagger from '../plugins/swagger.js'
 import { newRequestId } from './request-id.js'
@@ -15,6 +17,13 @@ import { modelsRoutes } from './routes/models.js'
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+}
+
+async function redisStatus (app: FastifyInstance): Promise<'up' | 'down' | 'disabled'> {
+  if (app.redis === undefined) return 'disabled'
+  if (app.redis.status !== 'ready') return 'down'
+  const pong = await Promise.race([app.redis.ping(), new Promise((resolve) => setTimeout(resolve, 200).unref())])
+  return pong === 'PONG' ? 'up' : 'down'
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -34,10 +43,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(configPlugin, { config })
   await app.register(requestContext)
   await app.register(errorHandler)
+  await app.register(redis)
   await app.register(modelRouter)
+  await app.register(embeddingCache)
   await app.register(swagger)
 
-  await app.register(healthRoutes)
+  await app.register(healthRoutes, { checks: [{ name: 'redis', check: async () => await redisStatus(app) }] })
   for (const [prefix, hide] of [['/v1', false], ['', true]] as const) {
     await app.register(async (api) => {
       await api.register(chatCompletionsRoutes, { hide })

@@ -5,5 +5,8 @@ export const DEFAULT_CONFIG: Config = {
   log: { level: 'info' },
   redis: { keyPrefix: 'qiao:' },
   providers: [],
-  models: []
+  models: [],
+  cache: {
+    embeddings: { enabled: true, ttl: '30d', maxBytes: 256 * 1024 * 1024, scope: 'team', timeout: '50ms' }
+  }
 }

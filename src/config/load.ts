@@ -54,14 +54,20 @@ export function validateConfig (input: unknown, source = 'config object'): Confi
 }
 
 export function mergeWithDefaults (input: ConfigInput): unknown {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input
-  const merged: Record<string, unknown> = { ...input }
-  for (const [section, value] of Object.entries(DEFAULT_CONFIG)) {
-    const given = merged[section]
-    if (given === undefined || given === null) merged[section] = structuredClone(value)
-    else if (!Array.isArray(value) && typeof given === 'object' && !Array.isArray(given)) merged[section] = { ...value, ...given }
-  }
+  return mergeDeep(DEFAULT_CONFIG, input)
+}
+
+/** Plain objects merge key by key; arrays and values given replace the default. */
+function mergeDeep (defaults: unknown, given: unknown): unknown {
+  if (given === undefined || given === null) return structuredClone(defaults)
+  if (!isPlainObject(defaults) || !isPlainObject(given)) return given
+  const merged: Record<string, unknown> = { ...given }
+  for (const [key, value] of Object.entries(defaults)) merged[key] = mergeDeep(value, given[key])
   return merged
+}
+
+function isPlainObject (value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 function findConfigFile (argv: string[], env: Env, cwd: string): string | undefined {

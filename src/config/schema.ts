@@ -29,6 +29,14 @@ export const AliasSchema = Type.Object({
   targets: Type.Array(Type.String({ pattern: '^[^/]+/.+' }), { minItems: 1 })
 }, Strict)
 
+export const EmbeddingCacheSchema = Type.Object({
+  enabled: Type.Boolean(),
+  ttl: Duration,
+  maxBytes: Type.Integer({ minimum: 0, description: 'bound of the in-process store, in bytes' }),
+  scope: Type.Union([Type.Literal('team'), Type.Literal('key'), Type.Literal('global')]),
+  timeout: Type.Optional(Duration)
+}, Strict)
+
 export const ConfigSchema = Type.Object({
   server: Type.Object({
     host: Type.String({ minLength: 1 }),
@@ -43,13 +51,19 @@ export const ConfigSchema = Type.Object({
     keyPrefix: Type.String()
   }, Strict),
   providers: Type.Array(ProviderSchema),
-  models: Type.Array(AliasSchema)
+  models: Type.Array(AliasSchema),
+  cache: Type.Object({
+    embeddings: EmbeddingCacheSchema
+  }, Strict)
 }, Strict)
 
 export type Config = Static<typeof ConfigSchema>
 export type ProviderConfig = Static<typeof ProviderSchema>
 export type ProviderType = Static<typeof ProviderTypeSchema>
 export type AliasConfig = Static<typeof AliasSchema>
+export type EmbeddingCacheConfig = Static<typeof EmbeddingCacheSchema>
 
-/** A partial config as written in a file or passed by tests: every section optional. */
-export type ConfigInput = { [K in keyof Config]?: Config[K] extends unknown[] ? Config[K] : Partial<Config[K]> }
+type DeepPartial<T> = T extends unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T
+
+/** A config as written in a file or passed by tests: anything left out takes its default. */
+export type ConfigInput = DeepPartial<Config>

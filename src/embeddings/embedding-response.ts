@@ -1,5 +1,5 @@
 import type { Usage } from '../schemas/openai-types.js'
-import { vectorToBase64 } from './vector-codec.js'
+import { bufferToVector } from './vector-codec.js'
 
 export type EncodingFormat = 'float' | 'base64'
 
@@ -11,18 +11,18 @@ export interface EmbeddingResponse {
 }
 
 /**
- * Vectors in input order → OpenAI's answer. base64 is little-endian float32, what openai-node asks for by
- * default and decodes; floats are rounded through float32 too, so both formats carry the same numbers.
+ * float32 little-endian vectors in input order → OpenAI's answer. base64 is those bytes as they are
+ * (what openai-node asks for by default and decodes), so both formats carry the same numbers.
  */
-export function embeddingResponse (vectors: ArrayLike<number>[], format: EncodingFormat, model: string, usage: EmbeddingResponse['usage']): EmbeddingResponse {
+export function embeddingResponse (vectors: Buffer[], format: EncodingFormat, model: string, promptTokens: number): EmbeddingResponse {
   return {
     object: 'list',
     data: vectors.map((vector, index) => ({
       object: 'embedding',
       index,
-      embedding: format === 'base64' ? vectorToBase64(vector) : Array.from(Float32Array.from(vector))
+      embedding: format === 'base64' ? vector.toString('base64') : bufferToVector(vector)
     })),
     model,
-    usage
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens }
   }
 }

@@ -1,7 +1,11 @@
-// POST /v1/embeddings: normalise input, ask the backend (in its batch sizes), encode as the client asked.
-import type { FastifyPluginAsync } from 'fastify'
+// POST /v1/embeddings: normalise input, serve what the cache holds, embed only the distinct misses
+// upstream, and encode as the client asked (float, or base64 as openai-node asks by default).
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { cacheModeOf } from '../embeddings/cache-mode.js'
+import { keyNamespace } from '../embeddings/cache-key.js'
 import { embeddingResponse } from '../embeddings/embedding-response.js'
 import { normalizeInput } from '../embeddings/normalize-input.js'
+import { PROVIDER_CATALOG } from '../providers/catalog.js'
 import { EmbeddingRequestSchema, EmbeddingResponseSchema } from '../schemas/embeddings.js'
 import { errorResponses } from '../schemas/error.js'
 import type { EmbeddingRequest } from '../schemas/openai-types.js'
@@ -11,11 +15,20 @@ import { callContext, markServedBy } from './call-context.js'
 const INTERPRETED = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user'])
 
 export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, { hide = false }) => {
+  const scope = app.config.cache.embeddings.scope
+
+  /** Entries are shared within a team (or key, or everyone), never across: a hit would tell one tenant what another embedded. */
+  const scopeOf = (request: FastifyRequest): string =>
+    scope === 'global' ? 'global' : scope === 'key' ? `key:${request.qiao.keyId ?? 'anonymous'}` : `team:${request.qiao.team ?? 'default'}`
+
   app.post('/embeddings', {
     schema: {
       hide,
       tags: ['embeddings'],
       summary: 'Create embeddings (float arrays, or base64 little-endian float32 as openai-node requests by default)',
+      description: 'Each input is cached (per team, upstream model and dimensions). `Cache-Control: no-cache` refreshes, `no-store` bypasses, ' +
+        '`only-if-cached` answers from the cache or fails with 504 `cache_miss`. `x-qiao-cache` says hit, miss or partial; ' +
+        '`x-qiao-cache-hits` says how many inputs came from the cache. `usage` counts only the tokens sent upstream by this request.',
       body: EmbeddingRequestSchema,
       response: { 200: EmbeddingResponseSchema, ...errorResponses(400, 401, 402, 404, 429, 500, 502, 503, 504) }
     }
@@ -24,18 +37,33 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
     request.qiao.model = body.model
     const targets = await app.modelRouter.resolve(body.model)
     const ctx = callContext(request, reply)
+    const mode = cacheModeOf(request.headers['cache-control'])
     const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !INTERPRETED.has(key)))
-    const served = await tryTargets(targets, ctx.signal, async (target) => {
-      const inputs = normalizeInput(body.input, target.adapter.acceptsTokenInput, target.adapter.id)
-      return await target.adapter.embed({
-        model: target.upstreamModel,
-        inputs,
-        extra,
-        ...(body.dimensions !== undefined ? { dimensions: body.dimensions } : {})
-      }, ctx)
+    const dimensions = body.dimensions
+
+    const served = await tryTargets(targets, ctx.signal, async ({ adapter, upstreamModel }) => {
+      const items = normalizeInput(body.input, adapter.acceptsTokenInput, adapter.id)
+      const namespace = keyNamespace(scopeOf(request), {
+        providerType: adapter.type,
+        baseUrl: adapter.config.baseUrl ?? PROVIDER_CATALOG[adapter.type].baseUrl,
+        model: upstreamModel,
+        dimensions
+      })
+      return await app.cachedEmbedder.embed({
+        items,
+        namespace,
+        mode,
+        dimensions,
+        fetch: async (inputs) => await adapter.embed({ model: upstreamModel, inputs, extra, ...(dimensions !== undefined ? { dimensions } : {}) }, ctx)
+      })
     })
     markServedBy(request, reply, served.target, served.attempts)
-    request.qiao.usage = served.value.usage
-    return embeddingResponse(served.value.vectors, body.encoding_format ?? 'float', body.model, served.value.usage)
+    const { vectors, hits, promptTokens } = served.value
+    const total = vectors.length
+    const outcome = hits === total ? 'hit' : hits === 0 ? 'miss' : 'partial'
+    request.qiao.cache = `${hits}/${total}`
+    request.qiao.usage = { prompt_tokens: promptTokens, total_tokens: promptTokens }
+    void reply.headers({ 'x-qiao-cache': outcome, 'x-qiao-cache-hits': `${hits}/${total}` })
+    return embeddingResponse(vectors, body.encoding_format ?? 'float', body.model, promptTokens)
   })
 }

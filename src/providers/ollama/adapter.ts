@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto'
 import type { ProviderConfig } from '../../config/schema.js'
 import { durationMs } from '../../config/duration.js'
-import { UpstreamError } from '../../errors/gateway-error.js'
+import { UpstreamError, UpstreamUnavailableError } from '../../errors/gateway-error.js'
+import { toGatewayError } from '../../errors/to-openai-error.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../../schemas/openai-types.js'
 import { decodeLines } from '../../streaming/line-decoder.js'
 import { decodeNdjson, NdjsonParseError } from '../../streaming/ndjson-decoder.js'
@@ -95,6 +96,10 @@ export class OllamaAdapter implements ProviderAdapter {
       }
     } catch (err) {
       if (err instanceof NdjsonParseError) throw new UpstreamError(`${this.id}: a stream line is not valid JSON`, { code: 'upstream_bad_response' })
+      // A socket that breaks once the answer has started is a broken stream, not an unreachable backend.
+      if (toGatewayError(err) instanceof UpstreamUnavailableError) {
+        throw new UpstreamError(`${this.id}: the connection broke during the stream`, { code: 'upstream_stream_broken', cause: err })
+      }
       throw err
     } finally {
       if (!response.body.destroyed) response.body.destroy()

@@ -1,7 +1,8 @@
 // The shared implementation for every backend that speaks an OpenAI-shaped wire format
 // (DeepSeek, Zhipu, ModelScope, any `openai` server). Provider files supply only a Dialect.
 import type { ProviderConfig } from '../../config/schema.js'
-import { InvalidRequestError, UpstreamError } from '../../errors/gateway-error.js'
+import { InvalidRequestError, UpstreamError, UpstreamUnavailableError } from '../../errors/gateway-error.js'
+import { toGatewayError } from '../../errors/to-openai-error.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../../schemas/openai-types.js'
 import { aggregateChunks } from '../../streaming/aggregate-chunks.js'
 import { decodeLines } from '../../streaming/line-decoder.js'
@@ -119,6 +120,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         yield normalizeChunk(payload, this.id)
       }
       if (!done) throw new UpstreamError(`${this.id}: the stream ended before it was complete`, { code: 'upstream_stream_broken' })
+    } catch (err) {
+      // A socket that breaks once the answer has started is a broken stream, not an unreachable backend.
+      if (toGatewayError(err) instanceof UpstreamUnavailableError) {
+        throw new UpstreamError(`${this.id}: the connection broke during the stream`, { code: 'upstream_stream_broken', cause: err })
+      }
+      throw err
     } finally {
       if (!response.body.destroyed) response.body.destroy()
     }

@@ -1,0 +1,113 @@
+// Per input, not per request: cached inputs are served from the store, only the distinct misses go
+// upstream (in one call), concurrent misses for the same key on this instance share one upstream call,
+// and the answer is merged back in input order.
+import { GatewayError } from '../errors/gateway-error.js'
+import type { EmbedResult } from '../providers/types.js'
+import type { CacheMode } from './cache-mode.js'
+import { cacheKey } from './cache-key.js'
+import type { EmbeddingCache } from './embedding-cache.js'
+import type { EmbeddingItem } from './normalize-input.js'
+import { vectorToBuffer } from './vector-codec.js'
+
+export class CacheMissError extends GatewayError {
+  readonly statusCode = 504
+  readonly type = 'invalid_request_error'
+  constructor (missing: number, total: number) {
+    super(`only-if-cached: ${missing} of ${total} inputs are not in the cache`, 'cache_miss')
+  }
+}
+
+export interface CachedEmbedRequest {
+  items: EmbeddingItem[]
+  namespace: string
+  mode: CacheMode
+  dimensions: number | undefined
+  /** Embeds the given distinct inputs upstream. */
+  fetch: (items: EmbeddingItem[]) => Promise<EmbedResult>
+}
+
+export interface CachedEmbedResult {
+  /** float32 little-endian vectors, in input order. */
+  vectors: Buffer[]
+  /** Inputs (duplicates included) answered from the cache. */
+  hits: number
+  /** Tokens this request sent upstream. */
+  promptTokens: number
+}
+
+export class CachedEmbedder {
+  private readonly inflight = new Map<string, Promise<Buffer>>()
+
+  constructor (private readonly cache: EmbeddingCache | undefined) {}
+
+  async embed ({ items, namespace, mode, dimensions, fetch }: CachedEmbedRequest): Promise<CachedEmbedResult> {
+    const keys = items.map((item) => cacheKey(namespace, item))
+    const unique = [...new Set(keys)]
+    const found = new Map<string, Buffer>()
+    if (this.cache !== undefined && (mode === 'default' || mode === 'only-if-cached')) {
+      const values = await this.cache.getMany(unique)
+      const expected = expectedLength(values, dimensions)
+      values.forEach((value, i) => { if (value !== null && value.length === expected) found.set(unique[i] as string, value) })
+    }
+    const missing = unique.filter((key) => !found.has(key))
+    if (mode === 'only-if-cached' && missing.length > 0) {
+      throw new CacheMissError(keys.filter((key) => !found.has(key)).length, keys.length)
+    }
+
+    const joined = missing.flatMap((key) => {
+      const running = this.inflight.get(key)
+      return running === undefined ? [] : [[key, running] as const]
+    })
+    const toFetch = missing.filter((key) => !this.inflight.has(key))
+    const promptTokens = await this.fetchMisses(toFetch, keys, items, mode, fetch, found)
+    await Promise.all(joined.map(async ([key, running]) => { found.set(key, await running) }))
+
+    const missingSet = new Set(missing)
+    const hits = keys.filter((key) => !missingSet.has(key)).length
+    return { vectors: keys.map((key) => found.get(key) as Buffer), hits, promptTokens }
+  }
+
+  private async fetchMisses (toFetch: string[], keys: string[], items: EmbeddingItem[], mode: CacheMode,
+    fetch: CachedEmbedRequest['fetch'], found: Map<string, Buffer>): Promise<number> {
+    if (toFetch.length === 0) return 0
+    const itemByKey = new Map(keys.map((key, i) => [key, items[i] as EmbeddingItem]))
+    const pending = new Map(toFetch.map((key) => [key, deferred<Buffer>()]))
+    for (const [key, { promise }] of pending) this.inflight.set(key, promise)
+    try {
+      const result = await fetch(toFetch.map((key) => itemByKey.get(key) as EmbeddingItem))
+      const fresh: Array<[string, Buffer]> = toFetch.map((key, i) => [key, vectorToBuffer(result.vectors[i] ?? [])])
+      for (const [key, buffer] of fresh) {
+        found.set(key, buffer)
+        pending.get(key)?.resolve(buffer)
+      }
+      if (mode !== 'no-store') await this.cache?.setMany(fresh)
+      return result.usage.prompt_tokens
+    } catch (err) {
+      for (const { reject } of pending.values()) reject(err) // an upstream error caches nothing
+      throw err
+    } finally {
+      for (const key of toFetch) this.inflight.delete(key)
+    }
+  }
+}
+
+/** The byte length every vector of this request must have; a stored entry of another length is corrupt. */
+function expectedLength (values: Array<Buffer | null>, dimensions: number | undefined): number {
+  if (dimensions !== undefined) return dimensions * 4
+  const counts = new Map<number, number>()
+  for (const value of values) {
+    if (value !== null && value.length > 0 && value.length % 4 === 0) counts.set(value.length, (counts.get(value.length) ?? 0) + 1)
+  }
+  let best = -1
+  let bestCount = 0
+  for (const [length, count] of counts) if (count > bestCount) [best, bestCount] = [length, count]
+  return best
+}
+
+function deferred<T> (): { promise: Promise<T>, resolve: (value: T) => void, reject: (err: unknown) => void } {
+  let resolve!: (value: T) => void
+  let reject!: (err: unknown) => void
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+  promise.catch(() => {}) // a joined waiter may not exist; the fetching request reports the error
+  return { promise, resolve, reject }
+}

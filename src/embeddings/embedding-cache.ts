@@ -1,0 +1,76 @@
+// The cache never fails a request: every store call is bounded in time, a failure opens a circuit that
+// bypasses the store for a few seconds, one warning is logged per outage, and use resumes by itself.
+import type { VectorStore } from './store.js'
+
+export interface CacheLog {
+  warn: (obj: object, msg: string) => void
+  info: (obj: object, msg: string) => void
+}
+
+export interface EmbeddingCacheOptions {
+  ttlMs: number
+  timeoutMs: number
+  cooldownMs?: number
+  log: CacheLog
+}
+
+export interface CacheStats {
+  hits: number
+  misses: number
+  errors: number
+  bypassed: number
+}
+
+export class EmbeddingCache {
+  readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0, bypassed: 0 }
+  private openUntil = 0
+  private inOutage = false
+
+  constructor (readonly store: VectorStore, private readonly options: EmbeddingCacheOptions) {}
+
+  get healthy (): boolean {
+    return !this.inOutage
+  }
+
+  /** One lookup round trip; any failure reads as all misses. */
+  async getMany (keys: string[]): Promise<Array<Buffer | null>> {
+    const found = await this.guard(async () => await this.store.getMany(keys), null)
+    const values = found ?? keys.map(() => null)
+    for (const value of values) value === null ? this.stats.misses++ : this.stats.hits++
+    return values
+  }
+
+  /** One write round trip; failures are logged and counted, never thrown. */
+  async setMany (entries: Array<[string, Buffer]>): Promise<void> {
+    if (entries.length > 0) await this.guard(async () => { await this.store.setMany(entries, this.options.ttlMs) }, undefined)
+  }
+
+  private async guard<T, F> (operation: () => Promise<T>, fallback: F): Promise<T | F> {
+    if (Date.now() < this.openUntil) {
+      this.stats.bypassed++
+      return fallback
+    }
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => { reject(new Error(`no answer from the ${this.store.kind} store within ${this.options.timeoutMs} ms`)) }, this.options.timeoutMs)
+      })
+      const result = await Promise.race([operation(), timeout])
+      if (this.inOutage) {
+        this.inOutage = false
+        this.options.log.info({ store: this.store.kind }, 'embedding cache is available again')
+      }
+      return result
+    } catch (err) {
+      this.stats.errors++
+      this.openUntil = Date.now() + (this.options.cooldownMs ?? 5_000)
+      if (!this.inOutage) {
+        this.inOutage = true
+        this.options.log.warn({ store: this.store.kind, err: (err as Error).message }, 'embedding cache unavailable; serving without it')
+      }
+      return fallback
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
