@@ -6,7 +6,8 @@ import { toGatewayError } from '../src/errors/to-openai-error.js'
 export default fp(async (app) => {
   app.setErrorHandler(async (err, request, reply) => {
     const error = toGatewayError(err)
-    if (request.raw.destroyed || reply.raw.destroyed) {
+    // request.raw.destroyed is true once its body was read; only a closed socket means the client left.
+    if (request.raw.socket === null || request.raw.socket.destroyed) {
       request.log.info({ code: error.code }, 'client went away before the answer')
       return
     }

@@ -1,8 +1,10 @@
 // Liveness and readiness, including readiness while the gateway shuts down.
 import t from 'tap'
+import { request, type IncomingMessage } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { build, listen, providersFor, startFakes } from '../helper.js'
+import { startFakeOllama } from '../fixtures/fake-upstreams/index.js'
 
 const fakes = await startFakes(t)
 
@@ -86,20 +88,21 @@ t.test('/readyz while closing says shutting_down and echoes the request id', asy
 })
 
 t.test('a stream in flight when close() begins still completes', async (t) => {
-  const { startFakeOllama } = await import('../fixtures/fake-upstreams/index.js')
-  const slow = await startFakeOllama({ chunkDelayMs: 50 })
+  const slow = await startFakeOllama({ chunkDelayMs: 20 })
   t.teardown(async () => { await slow.close() })
   const app = await build(t, { providers: [{ id: 'ollama', type: 'ollama', baseUrl: slow.baseUrl }] })
   const base = await listen(app)
-  const res = await fetch(`${base}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'ollama/llama3.2', messages: [{ role: 'user', content: 'hi' }], stream: true })
+  // Connection: close, so the finished stream does not leave an idle keep-alive socket that close() waits on.
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(`${base}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' } }, resolve)
+    req.once('error', reject)
+    req.end(JSON.stringify({ model: 'ollama/llama3.2', messages: [{ role: 'user', content: 'hi' }], stream: true }))
   })
-  t.equal(res.status, 200)
+  t.equal(response.statusCode, 200)
   const closing = app.close()
-  const text = await res.text()
+  let text = ''
+  for await (const piece of response) text += String(piece)
   await closing
   t.match(text, /data: \[DONE\]\n\n$/, 'the in-flight stream ends normally')
-  t.match(text, /Hello/)
+  t.match(text, /"content":"Hello"/)
 })
