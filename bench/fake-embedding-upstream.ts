@@ -107,7 +107,17 @@ export async function startFakeEmbeddingUpstream (port = 0): Promise<FakeEmbeddi
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const upstream = await startFakeEmbeddingUpstream(Number(process.env['BENCH_FAKE_PORT'] ?? 0))
   process.stdout.write(JSON.stringify({ port: upstream.port }) + '\n')
-  const stop = (): void => { upstream.close().then(() => process.exit(0), () => process.exit(1)) }
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) return
+    stopping = true
+    upstream.close().then(() => process.exit(0), () => process.exit(1))
+  }
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
+  // Started by bench/run.ts: stop when it goes away, even if it was killed before it could stop us.
+  if (process.env['BENCH_PARENT_WATCH'] === '1') {
+    process.stdout.on('error', () => {})
+    process.stdin.once('close', stop).resume()
+  }
 }

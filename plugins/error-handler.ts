@@ -8,15 +8,18 @@ export default fp(async (app) => {
     const error = toGatewayError(err)
     // request.raw.destroyed is true once its body was read; only a closed socket means the client left.
     if (request.raw.socket === null || request.raw.socket.destroyed) {
-      request.log.info({ code: error.code }, 'client went away before the answer')
+      request.qiao.failure = 'caller_cancelled'
+      request.log.info({ code: error.code, failure: 'caller_cancelled' }, 'client went away before the answer')
       return
     }
-    if (error.statusCode >= 500) request.log.error({ err }, error.message)
-    else request.log.info({ code: error.code, status: error.statusCode }, error.message)
-    void reply.code(error.statusCode).headers(error.headers).send(error.toBody())
+    request.qiao.failure = error.failure
+    if (error.failure === 'gateway_internal') request.log.error({ err, failure: error.failure }, error.message)
+    else request.log.info({ code: error.code, status: error.statusCode, failure: error.failure }, error.message)
+    void reply.code(error.statusCode).headers(error.headers).header('x-qiao-error', error.failure).send(error.toBody())
   })
   app.setNotFoundHandler(async (request, reply) => {
     const error = new NotFoundError(`Unknown route: ${request.method} ${request.url.split('?')[0] ?? ''}`, { code: 'unknown_route' })
-    void reply.code(404).send(error.toBody())
+    request.qiao.failure = error.failure
+    void reply.code(404).header('x-qiao-error', error.failure).send(error.toBody())
   })
 }, { name: 'error-handler', fastify: '5.x' })

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { FailureClass } from '../src/errors/gateway-error.js'
 import type { Usage } from '../src/schemas/openai-types.js'
 
 export interface RequestContext {
@@ -8,6 +9,8 @@ export interface RequestContext {
   usage?: Partial<Usage>
   attempts?: number
   cache?: string
+  /** Whose fault the failure was, when the request failed (see FAILURE_CLASSES). */
+  failure?: FailureClass
   /** Who is calling: set by authentication; anonymous use is the `default` team. */
   team?: string
   keyId?: string
@@ -41,7 +44,8 @@ export default fp(async (app) => {
       ...(provider !== undefined ? { provider, upstreamModel } : {}),
       ...(attempts !== undefined ? { attempts } : {}),
       ...(usage !== undefined ? { usage: { prompt: usage.prompt_tokens, completion: usage.completion_tokens } } : {}),
-      ...(cache !== undefined ? { cache } : {})
+      ...(cache !== undefined ? { cache } : {}),
+      ...(request.qiao.failure !== undefined ? { failure: request.qiao.failure } : {})
     }, 'request')
   })
 }, { name: 'request-context', fastify: '5.x' })

@@ -1,14 +1,19 @@
 // The composition root: builds the Fastify app from a Config. Never listens; server.ts does.
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config/schema.js'
+import auth from '../plugins/auth.js'
 import configPlugin from '../plugins/config.js'
 import embeddingCache from '../plugins/embedding-cache.js'
 import errorHandler from '../plugins/error-handler.js'
+import lifecycle from '../plugins/lifecycle.js'
+import metrics from '../plugins/metrics.js'
 import modelRouter from '../plugins/model-router.js'
 import redis from '../plugins/redis.js'
+import resilientCaller from '../plugins/resilient-caller.js'
 import requestContext from '../plugins/request-context.js'
 import swagger from '../plugins/swagger.js'
 import { newRequestId } from './request-id.js'
+import { adminRoutes } from './routes/admin.js'
 import { chatCompletionsRoutes } from './routes/chat-completions.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
@@ -35,6 +40,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // One line per request is written by plugins/request-context.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    // plugins/lifecycle.ts answers during shutdown with an OpenAI-style 503 instead.
+    return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } }
   })
   // Answers are serialised whole: a response schema documents them but must never drop a backend's extra fields.
@@ -43,12 +50,17 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(configPlugin, { config })
   await app.register(requestContext)
   await app.register(errorHandler)
+  await app.register(lifecycle)
   await app.register(redis)
+  await app.register(auth)
   await app.register(modelRouter)
+  await app.register(resilientCaller)
   await app.register(embeddingCache)
+  await app.register(metrics)
   await app.register(swagger)
 
   await app.register(healthRoutes, { checks: [{ name: 'redis', check: async () => await redisStatus(app) }] })
+  await app.register(adminRoutes)
   for (const [prefix, hide] of [['/v1', false], ['', true]] as const) {
     await app.register(async (api) => {
       await api.register(chatCompletionsRoutes, { hide })

@@ -28,14 +28,17 @@ export async function startFakes (t: Teardown): Promise<Fakes> {
   return fakes
 }
 
-/** One provider per fake, with the ids the fakes' names suggest. */
-export function providersFor (fakes: Partial<Fakes>): ProviderConfig[] {
+/**
+ * One provider per fake, with the ids the fakes' names suggest. Retries are off unless a test asks for
+ * them, so that one scripted upstream failure is one failure the client sees.
+ */
+export function providersFor (fakes: Partial<Fakes>, overrides: Partial<ProviderConfig> = {}): ProviderConfig[] {
   const providers: ProviderConfig[] = []
   if (fakes.deepseek !== undefined) providers.push({ id: 'deepseek', type: 'deepseek', baseUrl: fakes.deepseek.baseUrl, apiKey: KEYS.deepseek, models: ['deepseek-chat', 'deepseek-reasoner'] })
   if (fakes.zhipu !== undefined) providers.push({ id: 'zhipu', type: 'zhipu', baseUrl: fakes.zhipu.baseUrl, apiKey: KEYS.zhipu, models: ['glm-4.6', 'glm-4.5-air', 'embedding-3', 'embedding-2'] })
   if (fakes.modelscope !== undefined) providers.push({ id: 'modelscope', type: 'modelscope', baseUrl: fakes.modelscope.baseUrl, apiKey: KEYS.modelscope, models: ['Qwen/Qwen3-32B', 'Qwen/Qwen3-235B-A22B-Thinking-2507', 'Qwen/Qwen3-Embedding-8B'] })
   if (fakes.ollama !== undefined) providers.push({ id: 'ollama', type: 'ollama', baseUrl: fakes.ollama.baseUrl })
-  return providers
+  return providers.map((provider) => ({ retries: 0, ...provider, ...overrides }))
 }
 
 export interface BuildOptions {

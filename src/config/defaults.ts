@@ -1,12 +1,16 @@
 import type { Config } from './schema.js'
 
 export const DEFAULT_CONFIG: Config = {
-  server: { host: '127.0.0.1', port: 8080, bodyLimit: 10 * 1024 * 1024 },
+  server: { host: '127.0.0.1', port: 8080, bodyLimit: 10 * 1024 * 1024, shutdownTimeout: '30s', workers: 1 },
   log: { level: 'info' },
   redis: { keyPrefix: 'qiao:' },
   providers: [],
   models: [],
   cache: {
     embeddings: { enabled: true, ttl: '30d', maxBytes: 256 * 1024 * 1024, scope: 'team', timeout: '50ms' }
-  }
+  },
+  auth: { allowAnonymous: false },
+  keys: [],
+  usage: { retention: '90d' },
+  metrics: { enabled: true, auth: false }
 }

@@ -3,7 +3,9 @@ export const ENV_OVERRIDES = {
   HOST: 'server.host',
   PORT: 'server.port',
   REDIS_URL: 'redis.url',
-  LOG_LEVEL: 'log.level'
+  LOG_LEVEL: 'log.level',
+  QIAO_MASTER_KEY: 'auth.masterKey',
+  QIAO_WORKERS: 'server.workers'
 } as const
 
 export const CONFIG_FILE_ENV = 'QIAO_CONFIG'

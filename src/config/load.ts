@@ -122,6 +122,8 @@ function applyEnvOverrides (merged: unknown, env: Env, problems: string[]): unkn
       const port = Number(value)
       if (!Number.isInteger(port)) problems.push(`PORT: expected a whole number, got "${value}"`)
       config[section][key] = port
+    } else if (name === 'QIAO_WORKERS' && value !== 'auto') {
+      config[section][key] = Number(value)
     } else {
       config[section][key] = value
     }

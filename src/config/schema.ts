@@ -21,12 +21,52 @@ export const ProviderSchema = Type.Object({
   models: Optional(Type.Array(Type.String({ minLength: 1 }))),
   keepAlive: Optional(Duration),
   options: Optional(OllamaOptions),
-  modelOptions: Optional(Type.Record(Type.String(), OllamaOptions))
+  modelOptions: Optional(Type.Record(Type.String(), OllamaOptions)),
+  /** Several keys are used in turn; one the backend rejects leaves the rotation. */
+  apiKeys: Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+  retries: Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  maxRetryAfter: Optional(Duration),
+  timeouts: Optional(Type.Object({
+    connect: Optional(Duration),
+    firstByte: Optional(Duration),
+    idle: Optional(Duration),
+    total: Optional(Duration)
+  }, Strict)),
+  circuitBreaker: Optional(Type.Object({
+    failures: Optional(Type.Integer({ minimum: 1 })),
+    cooldown: Optional(Duration)
+  }, Strict)),
+  maxConcurrent: Optional(Type.Integer({ minimum: 1 })),
+  maxQueue: Optional(Type.Integer({ minimum: 0 }))
 }, Strict)
+
+const TargetRef = Type.String({ pattern: '^[^/]+/.+' })
+
+export const AliasTargetSchema = Type.Union([TargetRef, Type.Object({
+  target: TargetRef,
+  weight: Optional(Type.Number({ minimum: 0 })),
+  retries: Optional(Type.Integer({ minimum: 0, maximum: 10 }))
+}, Strict)])
 
 export const AliasSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
-  targets: Type.Array(Type.String({ pattern: '^[^/]+/.+' }), { minItems: 1 })
+  strategy: Optional(Type.Union([Type.Literal('fallback'), Type.Literal('weighted')])),
+  targets: Type.Array(AliasTargetSchema, { minItems: 1 })
+}, Strict)
+
+export const KeySchema = Type.Object({
+  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]*$' }),
+  team: Optional(Type.String({ minLength: 1 })),
+  key: Optional(Type.String({ minLength: 8 })),
+  keyHash: Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$' })),
+  models: Optional(Type.Array(Type.String({ minLength: 1 }))),
+  rpm: Optional(Type.Integer({ minimum: 1 })),
+  tpm: Optional(Type.Integer({ minimum: 1 })),
+  expiresAt: Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T', description: 'ISO-8601 time' })),
+  budget: Optional(Type.Object({
+    tokens: Type.Integer({ minimum: 1 }),
+    period: Type.Union([Type.Literal('day'), Type.Literal('month')])
+  }, Strict))
 }, Strict)
 
 export const EmbeddingCacheSchema = Type.Object({
@@ -41,7 +81,9 @@ export const ConfigSchema = Type.Object({
   server: Type.Object({
     host: Type.String({ minLength: 1 }),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
-    bodyLimit: Type.Integer({ minimum: 1024, description: 'largest accepted request body in bytes' })
+    bodyLimit: Type.Integer({ minimum: 1024, description: 'largest accepted request body in bytes' }),
+    shutdownTimeout: Duration,
+    workers: Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('auto')])
   }, Strict),
   log: Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))
@@ -54,6 +96,18 @@ export const ConfigSchema = Type.Object({
   models: Type.Array(AliasSchema),
   cache: Type.Object({
     embeddings: EmbeddingCacheSchema
+  }, Strict),
+  auth: Type.Object({
+    masterKey: Optional(Type.String({ minLength: 16 })),
+    allowAnonymous: Type.Boolean()
+  }, Strict),
+  keys: Type.Array(KeySchema),
+  usage: Type.Object({
+    retention: Duration
+  }, Strict),
+  metrics: Type.Object({
+    enabled: Type.Boolean(),
+    auth: Type.Boolean()
   }, Strict)
 }, Strict)
 
@@ -61,6 +115,8 @@ export type Config = Static<typeof ConfigSchema>
 export type ProviderConfig = Static<typeof ProviderSchema>
 export type ProviderType = Static<typeof ProviderTypeSchema>
 export type AliasConfig = Static<typeof AliasSchema>
+export type AliasTarget = Static<typeof AliasTargetSchema>
+export type KeyConfig = Static<typeof KeySchema>
 export type EmbeddingCacheConfig = Static<typeof EmbeddingCacheSchema>
 
 type DeepPartial<T> = T extends unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T

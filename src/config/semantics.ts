@@ -8,7 +8,7 @@ export function checkSemantics (config: Config): string[] {
   config.providers.forEach((provider, i) => {
     if (ids.has(provider.id)) problems.push(`providers[${i}].id: "${provider.id}" is used by another provider`)
     ids.add(provider.id)
-    if (PROVIDER_CATALOG[provider.type].requiresApiKey && (provider.apiKey === undefined || provider.apiKey === '')) {
+    if (PROVIDER_CATALOG[provider.type].requiresApiKey && (provider.apiKey === undefined || provider.apiKey === '') && provider.apiKeys === undefined) {
       problems.push(`providers[${i}].apiKey: required for type ${provider.type}`)
     }
   })
@@ -16,10 +16,18 @@ export function checkSemantics (config: Config): string[] {
   config.models.forEach((alias, i) => {
     if (aliases.has(alias.name)) problems.push(`models[${i}].name: "${alias.name}" is defined twice`)
     aliases.add(alias.name)
-    alias.targets.forEach((target, j) => {
+    alias.targets.forEach((entry, j) => {
+      const target = typeof entry === 'string' ? entry : entry.target
       const providerId = target.slice(0, target.indexOf('/'))
       if (!ids.has(providerId)) problems.push(`models[${i}].targets[${j}]: no provider with id "${providerId}"`)
     })
+  })
+  const keyIds = new Set<string>()
+  config.keys.forEach((key, i) => {
+    if (keyIds.has(key.id)) problems.push(`keys[${i}].id: "${key.id}" is used by another key`)
+    keyIds.add(key.id)
+    if ((key.key === undefined) === (key.keyHash === undefined)) problems.push(`keys[${i}]: give exactly one of key or keyHash`)
+    if (key.expiresAt !== undefined && Number.isNaN(Date.parse(key.expiresAt))) problems.push(`keys[${i}].expiresAt: not an ISO-8601 time: ${key.expiresAt}`)
   })
   return problems
 }

@@ -1,7 +1,7 @@
 // Per input, not per request: cached inputs are served from the store, only the distinct misses go
 // upstream (in one call), concurrent misses for the same key on this instance share one upstream call,
 // and the answer is merged back in input order.
-import { GatewayError } from '../errors/gateway-error.js'
+import { type FailureClass, GatewayError } from '../errors/gateway-error.js'
 import type { EmbedResult } from '../providers/types.js'
 import type { CacheMode } from './cache-mode.js'
 import { cacheKey } from './cache-key.js'
@@ -12,6 +12,7 @@ import { vectorToBuffer } from './vector-codec.js'
 export class CacheMissError extends GatewayError {
   readonly statusCode = 504
   readonly type = 'invalid_request_error'
+  readonly defaultFailure: FailureClass = 'caller_cache_miss'
   constructor (missing: number, total: number) {
     super(`only-if-cached: ${missing} of ${total} inputs are not in the cache`, 'cache_miss')
   }

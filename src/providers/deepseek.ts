@@ -1,9 +1,10 @@
 // DeepSeek (providers.md §4): no embeddings API, text-only content, `user_id` instead of `user`,
 // reasoning_content that must be replayed in thinking mode with tools (kept: messages pass through).
 import type { ProviderConfig } from '../config/schema.js'
+import type { ChatMessage } from '../schemas/openai-types.js'
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js'
 import {
-  developerToSystem, dropFields, mapContentParts, maxCompletionTokensToMaxTokens, refuseJsonSchema,
+  type Body, developerToSystem, dropFields, mapContentParts, maxCompletionTokensToMaxTokens, refuseJsonSchema,
   refuseMultipleChoices, userToUserId
 } from './openai-compatible/request-map.js'
 
@@ -29,6 +30,18 @@ export function createDeepSeekAdapter (config: ProviderConfig): OpenAICompatible
         } else if (REASONING_EFFORT[effort] !== undefined) body['reasoning_effort'] = REASONING_EFFORT[effort]
       }
       dropFields(body, ['seed', 'logit_bias', 'parallel_tool_calls'], (fields) => ctx.log?.debug({ fields }, 'fields deepseek does not take were dropped'))
+      replayReasoningOnToolTurns(body)
     }
   })
+}
+
+/**
+ * In thinking mode DeepSeek refuses a tool-call turn replayed without its reasoning_content (§4.5), and
+ * clients drop that field (openai-node's runTools, LangChain, the AI SDK): a placeholder, as litellm does.
+ */
+function replayReasoningOnToolTurns (body: Body): void {
+  const thinking = (body['thinking'] as { type?: unknown } | undefined)?.type
+  if (thinking === 'disabled' || (thinking !== 'enabled' && body.model === 'deepseek-chat')) return
+  const lost = (m: ChatMessage) => m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0 && typeof m.reasoning_content !== 'string'
+  if (body.messages.some(lost)) body.messages = body.messages.map((m) => lost(m) ? { ...m, reasoning_content: ' ' } : m)
 }

@@ -1,6 +1,7 @@
 // One upstream call as adapters need it: non-2xx answers become GatewayErrors, JSON bodies are parsed
 // with a clear error when they are not JSON.
-import { type GatewayError, UpstreamError } from '../errors/gateway-error.js'
+import { type GatewayError, UpstreamError, UpstreamUnavailableError } from '../errors/gateway-error.js'
+import { toGatewayError } from '../errors/to-openai-error.js'
 import { readCappedText, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../upstream/upstream-client.js'
 import type { CallContext } from './types.js'
 import { parseVendorError, type UpstreamFailure } from './upstream-errors.js'
@@ -19,7 +20,16 @@ export async function callUpstream (
 }
 
 export async function readJsonAnswer (response: UpstreamResponse, providerId: string): Promise<unknown> {
-  const text = await response.body.text()
+  let text: string
+  try {
+    text = await response.body.text()
+  } catch (err) {
+    // The backend answered, then the socket broke mid-body: a cut-off answer, not an unreachable backend.
+    if (toGatewayError(err) instanceof UpstreamUnavailableError) {
+      throw new UpstreamError(`${providerId}: the connection broke before the answer was complete`, { code: 'upstream_stream_broken', cause: err })
+    }
+    throw err
+  }
   try {
     return JSON.parse(text) // JSON.parse skips DeepSeek's keep-alive blank lines before the body
   } catch {

@@ -2,13 +2,33 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CallContext } from '../providers/types.js'
 import type { RouteTarget } from '../routing/model-router.js'
 
-/** The upstream call is cancelled the moment the client's connection closes before the answer is complete. */
-export function callContext (request: FastifyRequest, reply: FastifyReply): CallContext {
-  const controller = new AbortController()
+export interface RequestCall extends CallContext {
+  /** Aborted only when the client went away (the upstream `signal` also ends at the shutdown deadline). */
+  clientSignal: AbortSignal
+  /** Stop listening for the shutdown deadline; call when the answer has ended. */
+  done: () => void
+}
+
+/**
+ * The upstream call is cancelled the moment the client's connection closes before the answer is complete,
+ * or when the shutdown deadline passes.
+ */
+export function callContext (request: FastifyRequest, reply: FastifyReply): RequestCall {
+  const client = new AbortController()
+  const stop = new AbortController()
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort()
+    if (!reply.raw.writableFinished) client.abort()
+    done()
   })
-  return { signal: controller.signal, requestId: request.id, log: request.log }
+  const unregister = request.server.lifecycle.onDeadline((reason) => { stop.abort(reason) })
+  const done = (): void => { unregister() }
+  return {
+    signal: AbortSignal.any([client.signal, stop.signal]),
+    clientSignal: client.signal,
+    done,
+    requestId: request.id,
+    log: request.log
+  }
 }
 
 export function markServedBy (request: FastifyRequest, reply: FastifyReply, target: RouteTarget, attempts: number): void {

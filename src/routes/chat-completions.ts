@@ -8,7 +8,7 @@ import { errorResponses } from '../schemas/error.js'
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../schemas/openai-types.js'
 import { toClientChunks, type ClientStreamOptions } from '../streaming/chat-stream.js'
 import { encodeSseData, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
-import { tryTargets } from '../routing/try-targets.js'
+import { guardStream } from '../routing/guard-stream.js'
 import { callContext, markServedBy } from './call-context.js'
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
@@ -30,7 +30,7 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
     const identity = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model }
 
     if (body.stream !== true) {
-      const served = await tryTargets(targets, ctx.signal, async (t) => await t.adapter.chat({ ...body, model: t.upstreamModel }, ctx))
+      const served = await app.resilientCaller.call(targets, ctx.signal, async (t, signal) => await t.adapter.chat({ ...body, model: t.upstreamModel }, { ...ctx, signal }))
       markServedBy(request, reply, served.target, served.attempts)
       const completion = served.value
       Object.assign(completion, identity)
@@ -38,7 +38,9 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
       return completion
     }
 
-    const served = await tryTargets(targets, ctx.signal, async (t) => await t.adapter.chatStream({ ...body, model: t.upstreamModel }, ctx))
+    const served = await app.resilientCaller.call(targets, ctx.signal,
+      async (t, signal) => await t.adapter.chatStream({ ...body, model: t.upstreamModel }, { ...ctx, signal }),
+      (stream, hold) => ({ chunks: guardStream(stream.chunks, hold) }))
     markServedBy(request, reply, served.target, served.attempts)
     const options: ClientStreamOptions = {
       ...identity,
@@ -46,7 +48,7 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
       onUsage: (usage) => { request.qiao.usage = usage }
     }
     void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, ctx.signal)))
+    return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, ctx.clientSignal)))
   })
 }
 
@@ -56,9 +58,13 @@ async function * sseEvents (chunks: AsyncIterable<ChatCompletionChunk>, request:
     for await (const chunk of chunks) yield encodeSseData(chunk)
     yield SSE_DONE
   } catch (err) {
-    if (signal.aborted) return
+    if (signal.aborted) {
+      request.qiao.failure = 'caller_cancelled'
+      return
+    }
     const error = toGatewayError(err)
-    request.log.warn({ code: error.code, err }, 'stream failed after it started')
+    request.qiao.failure = error.failure
+    request.log.warn({ code: error.code, failure: error.failure, message: error.message }, 'stream failed after it started')
     yield encodeSseError(error.toBody().error)
   }
 }

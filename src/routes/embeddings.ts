@@ -9,7 +9,6 @@ import { PROVIDER_CATALOG } from '../providers/catalog.js'
 import { EmbeddingRequestSchema, EmbeddingResponseSchema } from '../schemas/embeddings.js'
 import { errorResponses } from '../schemas/error.js'
 import type { EmbeddingRequest } from '../schemas/openai-types.js'
-import { tryTargets } from '../routing/try-targets.js'
 import { callContext, markServedBy } from './call-context.js'
 
 const INTERPRETED = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user'])
@@ -41,7 +40,7 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
     const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !INTERPRETED.has(key)))
     const dimensions = body.dimensions
 
-    const served = await tryTargets(targets, ctx.signal, async ({ adapter, upstreamModel }) => {
+    const served = await app.resilientCaller.call(targets, ctx.signal, async ({ adapter, upstreamModel }, signal) => {
       const items = normalizeInput(body.input, adapter.acceptsTokenInput, adapter.id)
       const namespace = keyNamespace(scopeOf(request), {
         providerType: adapter.type,
@@ -54,7 +53,7 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
         namespace,
         mode,
         dimensions,
-        fetch: async (inputs) => await adapter.embed({ model: upstreamModel, inputs, extra, ...(dimensions !== undefined ? { dimensions } : {}) }, ctx)
+        fetch: async (inputs) => await adapter.embed({ model: upstreamModel, inputs, extra, ...(dimensions !== undefined ? { dimensions } : {}) }, { ...ctx, signal })
       })
     })
     markServedBy(request, reply, served.target, served.attempts)

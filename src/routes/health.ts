@@ -8,9 +8,6 @@ export interface DependencyCheck {
 }
 
 export const healthRoutes: FastifyPluginAsync<{ checks?: DependencyCheck[] }> = async (app, { checks = [] }) => {
-  let shuttingDown = false
-  app.addHook('preClose', async () => { shuttingDown = true })
-
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }))
 
   app.get('/readyz', { schema: { tags: ['health'], summary: 'Whether the gateway can serve; 503 only while shutting down' } }, async (_request, reply) => {
@@ -18,7 +15,10 @@ export const healthRoutes: FastifyPluginAsync<{ checks?: DependencyCheck[] }> = 
     await Promise.all(checks.map(async ({ name, check }) => { dependencies[name] = await check().catch(() => 'down' as const) }))
     const degraded = Object.values(dependencies).includes('down')
     const providers = app.modelRouter.adapters.map((adapter) => ({ id: adapter.id, type: adapter.type }))
+    // Open circuits are reported, not fatal: other targets (or the cool-down) still serve.
+    const openCircuits = app.resilientCaller.circuitStates().filter((c) => c.state !== 'closed')
+    const shuttingDown = app.lifecycle.shuttingDown
     if (shuttingDown) void reply.code(503)
-    return { status: shuttingDown ? 'shutting_down' : degraded ? 'degraded' : 'ok', dependencies, providers }
+    return { status: shuttingDown ? 'shutting_down' : degraded ? 'degraded' : 'ok', dependencies, providers, circuits: openCircuits }
   })
 }

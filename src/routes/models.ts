@@ -10,7 +10,7 @@ export const modelsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, 
 
   app.get('/models', {
     schema: { hide, tags: ['models'], summary: 'List the models this gateway serves', response: { 200: ModelListSchema } }
-  }, async () => ({ object: 'list', data: await listModels() }))
+  }, async (request) => ({ object: 'list', data: (await listModels()).filter((m) => app.auth.allows(request, m.id)) }))
 
   // Model ids contain slashes (modelscope/Qwen/Qwen3-32B), hence the wildcard.
   app.get('/models/*', {

@@ -8,6 +8,8 @@ import type { ProviderAdapter } from '../providers/types.js'
 export interface RouteTarget {
   adapter: ProviderAdapter
   upstreamModel: string
+  /** Extra attempts on this target before the next one; the provider's `retries` when absent. */
+  retries?: number
 }
 
 export interface ListedModel {
@@ -28,7 +30,7 @@ export class ModelRouter {
 
   async resolve (model: string): Promise<RouteTarget[]> {
     const alias = this.aliases.get(model)
-    if (alias !== undefined) return alias.targets.map((target) => this.explicit(target) as RouteTarget)
+    if (alias !== undefined) return this.aliasPlan(alias)
     const explicit = this.explicit(model)
     if (explicit !== undefined) return [explicit]
     const owners: RouteTarget[] = []
@@ -51,6 +53,26 @@ export class ModelRouter {
     const perProvider = await Promise.all(this.adapters.map(async (adapter) =>
       (await adapter.listModels()).map((name) => ({ id: `${adapter.id}/${name}`, ownedBy: adapter.id }))))
     return models.concat(...perProvider)
+  }
+
+  /** fallback: targets in order; weighted: a weighted draw decides the order, the rest stay as fallbacks. */
+  private aliasPlan (alias: AliasConfig): RouteTarget[] {
+    const entries = alias.targets.map((entry) => {
+      const spec = typeof entry === 'string' ? { target: entry } : entry
+      const target = this.explicit(spec.target) as RouteTarget
+      return { target: spec.retries === undefined ? target : { ...target, retries: spec.retries }, weight: spec.weight ?? 1 }
+    })
+    if (alias.strategy !== 'weighted') return entries.map((e) => e.target)
+    const plan: RouteTarget[] = []
+    const pool = [...entries]
+    while (pool.length > 0) {
+      const total = pool.reduce((sum, e) => sum + e.weight, 0)
+      let draw = Math.random() * total
+      let index = pool.findIndex((e) => (draw -= e.weight) < 0)
+      if (index < 0) index = pool.length - 1
+      plan.push((pool.splice(index, 1)[0] as typeof entries[number]).target)
+    }
+    return plan
   }
 
   private explicit (model: string): RouteTarget | undefined {

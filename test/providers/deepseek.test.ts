@@ -261,7 +261,7 @@ t.test('a provider key DeepSeek rejects becomes 502 upstream_auth_error that doe
   t.equal(err.code, 'upstream_auth_error')
   t.notMatch(err.message, wrongKey)
   t.notMatch(err.message, '1234', 'not even the tail DeepSeek echoes')
-  t.equal(fake.requests[0]?.headers.authorization, `Bearer ${wrongKey}`)
+  t.equal(fake.requests[0]?.headers['authorization'], `Bearer ${wrongKey}`)
   t.match(err.requestID, /^[0-9a-f-]{36}$/)
   t.equal(err.requestID, err.headers?.get('x-request-id'))
 })
@@ -340,6 +340,15 @@ t.test('a {"detail":"Content Exists Risk"} 400 reaches the client as a 400 with 
   t.match((err.error as { message?: string }).message, /Content Exists Risk/)
 })
 
+t.test('a non-streaming answer DeepSeek cuts off half-way is a 502 upstream_stream_broken, not an unreachable backend', async (t) => {
+  const { fake, client } = await gateway(t, 'deepseek')
+  fake.enqueue({ kind: 'midStreamError' })
+  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }))
+  t.ok(err instanceof InternalServerError)
+  t.equal(err.status, 502)
+  t.equal(err.code, 'upstream_stream_broken')
+})
+
 t.test('a stream DeepSeek drops half-way makes the SDK throw an APIError', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
   fake.enqueue({ kind: 'midStreamError' })
@@ -362,17 +371,19 @@ t.test('a stream DeepSeek drops half-way ends with an error event and no [DONE]'
 })
 
 t.test('a client that aborts mid-stream makes the gateway close the DeepSeek connection', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek', { fake: { chunkDelayMs: 40 } })
-  fake.enqueue({ kind: 'text', content: 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen' })
+  const { fake, client } = await gateway(t, 'deepseek', { fake: { chunkDelayMs: 50 } })
+  // About 2 s of stream, so the abort lands long before the end.
+  fake.enqueue({ kind: 'text', content: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ') })
   const controller = new AbortController()
   const stream = await client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello, stream: true }, { signal: controller.signal })
-  let received = 0
-  // The SDK ends the iteration quietly once its own signal aborted.
-  for await (const _chunk of stream) {
-    received++
+  const received: string[] = []
+  // The SDK ends the iteration quietly once its own signal aborted (after any chunks it had already read).
+  for await (const chunk of stream) {
+    received.push(chunk.choices[0]?.delta.content ?? '')
     controller.abort()
   }
-  t.equal(received, 1)
+  t.ok(received.length > 0)
+  t.notMatch(received.join(''), 'word39', 'the client did not read to the end')
   await fake.waitForClosedConnections(1)
   t.equal(fake.closedConnections, 1)
 })

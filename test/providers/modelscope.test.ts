@@ -211,7 +211,7 @@ t.test('a token ModelScope rejects (plural "errors" body) becomes 502 upstream_a
   t.equal(err.status, 502)
   t.equal(err.code, 'upstream_auth_error')
   t.notMatch(err.message, wrongKey)
-  t.equal(fake.requests[0]?.headers.authorization, `Bearer ${wrongKey}`)
+  t.equal(fake.requests[0]?.headers['authorization'], `Bearer ${wrongKey}`)
   t.equal(err.requestID, err.headers?.get('x-request-id'))
   t.type(err.requestID, 'string')
 })

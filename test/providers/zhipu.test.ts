@@ -290,7 +290,7 @@ t.test('a provider key Zhipu rejects becomes 502 upstream_auth_error that does n
   t.equal(err.status, 502)
   t.equal(err.code, 'upstream_auth_error')
   t.notMatch(err.message, wrongKey)
-  t.equal(fake.requests[0]?.headers.authorization, `Bearer ${wrongKey}`)
+  t.equal(fake.requests[0]?.headers['authorization'], `Bearer ${wrongKey}`)
   t.equal(err.requestID, err.headers?.get('x-request-id'))
   t.type(err.requestID, 'string')
 })
@@ -342,6 +342,15 @@ t.test('a connection Zhipu drops before answering becomes a 503', async (t) => {
   t.ok(err instanceof InternalServerError)
   t.equal(err.status, 503)
   t.equal(err.requestID, err.headers?.get('x-request-id'))
+})
+
+t.test('a non-streaming answer Zhipu cuts off half-way is a 502 upstream_stream_broken, not an unreachable backend', async (t) => {
+  const { fake, client } = await gateway(t, 'zhipu')
+  fake.enqueue({ kind: 'midStreamError' })
+  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello }))
+  t.ok(err instanceof InternalServerError)
+  t.equal(err.status, 502)
+  t.equal(err.code, 'upstream_stream_broken')
 })
 
 t.test('a stream Zhipu drops half-way makes the SDK throw an APIError', async (t) => {

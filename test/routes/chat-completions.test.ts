@@ -2,8 +2,8 @@
 // routes, and the SSE framing a client reads.
 import t, { type Test } from 'tap'
 import OpenAI from 'openai'
-import { build, KEYS, listen, providersFor, startFakes } from '../helper.js'
-import { startFakeDeepSeek, type FakeUpstream } from '../fixtures/fake-upstreams/index.js'
+import { build, KEYS, listen, providersFor, startFakes, type Fakes } from '../helper.js'
+import { startFakeDeepSeek, type FakeUpstream, type RecordedRequest } from '../fixtures/fake-upstreams/index.js'
 
 const HI = [{ role: 'user' as const, content: 'hi' }]
 
@@ -14,11 +14,12 @@ await gone.close()
 const app = await build(t, {
   providers: [
     ...providersFor(fakes),
-    { id: 'offline', type: 'deepseek', baseUrl: gone.baseUrl, apiKey: KEYS.deepseek, models: ['offline-chat'] }
+    { id: 'offline', type: 'deepseek', baseUrl: gone.baseUrl, apiKey: KEYS.deepseek, models: ['offline-chat'], retries: 0 }
   ],
+  // retries: 0, so a failing first target is tried once before the next (attempts = 2).
   models: [
-    { name: 'fast', targets: ['deepseek/deepseek-chat', 'zhipu/glm-4.6'] },
-    { name: 'resilient', targets: ['offline/deepseek-chat', 'zhipu/glm-4.6'] }
+    { name: 'fast', targets: [{ target: 'deepseek/deepseek-chat', retries: 0 }, 'zhipu/glm-4.6'] },
+    { name: 'resilient', targets: [{ target: 'offline/deepseek-chat', retries: 0 }, 'zhipu/glm-4.6'] }
   ]
 })
 const base = await listen(app)
@@ -31,11 +32,19 @@ const chatsSince = (fake: FakeUpstream, from: number) =>
   fake.requests.slice(from).filter((r) => r.method === 'POST' && /\/(chat\/completions|api\/chat)$/.test(r.path))
 
 /** Runs `fn` and returns the chat requests each fake received meanwhile. */
-async function recording<T> (fn: () => Promise<T>): Promise<{ result: T, seen: Record<keyof typeof fakes, Array<{ body: any }>> }> {
-  const start = Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, fake.requests.length]))
+async function recording<T> (fn: () => Promise<T>): Promise<{ result: T, seen: Record<keyof Fakes, RecordedRequest[]> }> {
+  const { deepseek, zhipu, modelscope, ollama } = fakes
+  const start = { deepseek: deepseek.requests.length, zhipu: zhipu.requests.length, modelscope: modelscope.requests.length, ollama: ollama.requests.length }
   const result = await fn()
-  const seen = Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, chatsSince(fake, start[name] ?? 0)])) as Record<keyof typeof fakes, Array<{ body: any }>>
-  return { result, seen }
+  return {
+    result,
+    seen: {
+      deepseek: chatsSince(deepseek, start.deepseek),
+      zhipu: chatsSince(zhipu, start.zhipu),
+      modelscope: chatsSince(modelscope, start.modelscope),
+      ollama: chatsSince(ollama, start.ollama)
+    }
+  }
 }
 
 function assertServedBy (t: Test, res: { statusCode: number, headers: Record<string, unknown> }, provider: string, upstreamModel: string, attempts = 1): void {

@@ -7,9 +7,9 @@ import { build, listen, providersFor, startFakes } from '../helper.js'
 import { startFakeOllama } from '../fixtures/fake-upstreams/index.js'
 
 const fakes = await startFakes(t)
+const app = await build(t, { providers: providersFor(fakes) })
 
 t.test('/healthz answers 200 ok', async (t) => {
-  const app = await build(t, { providers: providersFor(fakes) })
   const res = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'health-1' } })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'ok' })
@@ -17,7 +17,6 @@ t.test('/healthz answers 200 ok', async (t) => {
 })
 
 t.test('/readyz answers 200 and lists the configured providers', async (t) => {
-  const app = await build(t, { providers: providersFor(fakes) })
   const res = await app.inject({ method: 'GET', url: '/readyz' })
   t.equal(res.statusCode, 200)
   t.match(res.json(), { status: 'ok', dependencies: {} })
@@ -37,7 +36,6 @@ t.test('/readyz with no providers is still ready and lists none', async (t) => {
 })
 
 t.test('the health routes exist only without /v1', async (t) => {
-  const app = await build(t, { providers: [] })
   t.equal((await app.inject({ method: 'GET', url: '/v1/healthz' })).statusCode, 404)
 })
 

@@ -1,5 +1,6 @@
 // Ollama through its native API: /api/chat (NDJSON stream), /api/embed, /api/tags for discovery.
 import { randomUUID } from 'node:crypto'
+import { upstreamClientOptions } from '../../config/provider-policy.js'
 import type { ProviderConfig } from '../../config/schema.js'
 import { durationMs } from '../../config/duration.js'
 import { UpstreamError, UpstreamUnavailableError } from '../../errors/gateway-error.js'
@@ -30,7 +31,7 @@ export class OllamaAdapter implements ProviderAdapter {
 
   constructor (readonly config: ProviderConfig) {
     this.id = config.id
-    this.client = new UpstreamClient({ baseUrl: config.baseUrl ?? PROVIDER_CATALOG.ollama.baseUrl, ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}) })
+    this.client = new UpstreamClient(upstreamClientOptions(config, PROVIDER_CATALOG.ollama.baseUrl, config.apiKey))
   }
 
   /** Configured models plus those Ollama has pulled, re-read at most every 30 s. */

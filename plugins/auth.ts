@@ -1,0 +1,145 @@
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import { durationMs } from '../src/config/duration.js'
+import { AuthenticationError, PermissionDeniedError } from '../src/errors/gateway-error.js'
+import { MemoryAdminKeys, RedisAdminKeys } from '../src/auth/admin-keys.js'
+import { presentedKey } from '../src/auth/credentials.js'
+import { hashKey, sameHash } from '../src/auth/key-hash.js'
+import { DEFAULT_TEAM, isExpired, type KeyRecord } from '../src/auth/key-record.js'
+import { KeyStore } from '../src/auth/key-store.js'
+import { assertOpenModeAllowed } from '../src/auth/loopback.js'
+import { modelMatcher, type ModelMatcher } from '../src/auth/model-access.js'
+import { MemoryCounters } from '../src/limits/counter-store.js'
+import { estimateTokens } from '../src/limits/estimate.js'
+import { Limiter, type Charge } from '../src/limits/limiter.js'
+import { RedisCounters } from '../src/limits/redis-counters.js'
+import { UsageRecorder } from '../src/usage/recorder.js'
+import { RedisUsage } from '../src/usage/redis-usage.js'
+import { MemoryUsage } from '../src/usage/usage-store.js'
+
+export interface GatewayAuth {
+  keys: KeyStore
+  usage: UsageRecorder
+  /** Whether the caller of `request` may use `model` (always, for anonymous and master-key callers). */
+  allows: (request: FastifyRequest, model: string) => boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: GatewayAuth
+  }
+}
+
+interface Caller {
+  id?: string
+  record?: KeyRecord
+  allows: ModelMatcher
+  model?: string
+  charge?: Charge
+}
+
+const API_ROUTE = /^(\/v1)?\/(chat\/completions|embeddings|models|models\/\*)$/
+/** Usage of the master key on API routes is recorded under this id (not a valid key id, so never taken). */
+const MASTER_ID = '(master)'
+const ANYTHING: ModelMatcher = () => true
+
+/**
+ * Gateway keys: authenticates /v1 (and unprefixed) API routes, /admin (master key) and, when
+ * `metrics.auth`, /metrics; checks model access and rpm/tpm/budget limits once the body is parsed;
+ * corrects token charges and records usage when the answer is complete (streams included).
+ */
+export default fp(async (app) => {
+  const { auth, keys, server, metrics, usage } = app.config
+  const open = keys.length === 0 && auth.masterKey === undefined
+  assertOpenModeAllowed({ host: server.host, keys: keys.length, masterKey: auth.masterKey !== undefined, allowAnonymous: auth.allowAnonymous })
+  if (metrics.auth && auth.masterKey === undefined) throw new Error('metrics.auth is true but no auth.masterKey (QIAO_MASTER_KEY) is set')
+
+  const redis = app.redis
+  const store = new KeyStore(keys, redis !== undefined ? new RedisAdminKeys(redis) : new MemoryAdminKeys(), { log: app.log })
+  const limiter = new Limiter(redis !== undefined ? new RedisCounters(redis) : new MemoryCounters(), app.log)
+  const retentionMs = durationMs(usage.retention)
+  const recorder = new UsageRecorder(redis !== undefined ? new RedisUsage(redis, retentionMs) : new MemoryUsage(retentionMs), app.log)
+  app.addHook('onClose', async () => { await recorder.close() })
+
+  const masterHash = auth.masterKey !== undefined ? hashKey(auth.masterKey) : undefined
+  const isMaster = (key: string) => masterHash !== undefined && sameHash(hashKey(key), masterHash)
+  const callers = new WeakMap<FastifyRequest, Caller>()
+
+  /** A valid, unexpired key's record; 401 otherwise. */
+  async function keyRecord (presented: string | undefined): Promise<KeyRecord> {
+    if (presented === undefined) throw new AuthenticationError('Missing API key: send it as `Authorization: Bearer <key>` or `x-api-key`')
+    const record = await store.lookup(presented)
+    if (record === undefined) throw new AuthenticationError('Invalid API key')
+    if (isExpired(record)) throw new AuthenticationError('The API key has expired')
+    return record
+  }
+
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url ?? ''
+    if (route.startsWith('/admin/') || (route === '/metrics' && metrics.auth)) {
+      if (masterHash === undefined) throw new AuthenticationError('The admin API is disabled: set auth.masterKey (QIAO_MASTER_KEY)')
+      const presented = presentedKey(request.headers)
+      if (presented !== undefined && isMaster(presented)) return
+      await keyRecord(presented)
+      throw new PermissionDeniedError('This route needs the master key', { failure: 'caller_unauthenticated' })
+    }
+    if (!API_ROUTE.test(route)) return
+    if (open) {
+      request.qiao.team = DEFAULT_TEAM
+      callers.set(request, { allows: ANYTHING })
+      return
+    }
+    const presented = presentedKey(request.headers)
+    if (presented !== undefined && isMaster(presented)) {
+      request.qiao.keyId = MASTER_ID
+      request.qiao.team = DEFAULT_TEAM
+      callers.set(request, { id: MASTER_ID, allows: ANYTHING })
+      return
+    }
+    const record = await keyRecord(presented)
+    request.qiao.keyId = record.id
+    request.qiao.team = record.team
+    callers.set(request, { id: record.id, record, allows: modelMatcher(record.models) })
+  })
+
+  app.addHook('preHandler', async (request, reply) => {
+    const caller = callers.get(request)
+    const model = (request.body as { model?: unknown } | undefined)?.model
+    if (caller === undefined || typeof model !== 'string') return
+    caller.model = model
+    if (!caller.allows(model)) {
+      throw new PermissionDeniedError(`This key may not use the model '${model}'`, { code: 'model_not_allowed', param: 'model' })
+    }
+    if (caller.record === undefined) return
+    const admission = await limiter.admit(caller.record, estimateTokens(request.body))
+    void reply.headers(admission.headers)
+    if (admission.charge !== undefined) caller.charge = admission.charge
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    const caller = callers.get(request)
+    if (caller?.id === undefined || caller.model === undefined) return
+    const used = request.qiao.usage
+    const failed = reply.statusCode >= 400
+    const prompt = used?.prompt_tokens ?? 0
+    const completion = used?.completion_tokens ?? 0
+    const total = used?.total_tokens ?? prompt + completion
+    limiter.settle(caller.charge, used !== undefined ? total : undefined, failed)
+    recorder.record({
+      key: caller.id,
+      model: caller.model,
+      at: Date.now(),
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: total,
+      failed,
+      cached_inputs: Number(request.qiao.cache?.split('/')[0] ?? 0) || 0
+    })
+  })
+
+  app.decorate('auth', {
+    keys: store,
+    usage: recorder,
+    allows: (request: FastifyRequest, model: string) => callers.get(request)?.allows(model) ?? open
+  })
+}, { name: 'auth', dependencies: ['config', 'redis', 'request-context'], fastify: '5.x' })

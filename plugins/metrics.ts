@@ -1,0 +1,61 @@
+import fp from 'fastify-plugin'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry
+  }
+}
+
+/**
+ * GET /metrics in Prometheus text format. Counters are updated once per request in onResponse, off the
+ * hot path; cache counters are read from the cache's own stats at scrape time.
+ */
+export default fp(async (app) => {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'qiao_' })
+  const requests = new Counter({
+    name: 'qiao_requests_total',
+    help: 'Requests by route, status, model, provider and failure class',
+    labelNames: ['route', 'status', 'model', 'provider', 'failure'] as const,
+    registers: [registry]
+  })
+  const duration = new Histogram({
+    name: 'qiao_request_duration_seconds',
+    help: 'Time from request to the end of the answer (whole stream included)',
+    labelNames: ['route', 'provider'] as const,
+    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry]
+  })
+  const tokens = new Counter({
+    name: 'qiao_tokens_total',
+    help: 'Tokens reported by backends, by direction and model',
+    labelNames: ['direction', 'model'] as const,
+    registers: [registry]
+  })
+  const cacheGauge = (name: string, help: string, read: (stats: NonNullable<typeof app.embeddingCache>['stats']) => number) => new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect () { this.set(app.embeddingCache === undefined ? 0 : read(app.embeddingCache.stats)) }
+  })
+  cacheGauge('qiao_embedding_cache_hits_total', 'Embedding inputs served from the cache', (s) => s.hits)
+  cacheGauge('qiao_embedding_cache_misses_total', 'Embedding inputs looked up and not found', (s) => s.misses)
+  cacheGauge('qiao_embedding_cache_errors_total', 'Cache store failures and timeouts (each opens the circuit)', (s) => s.errors)
+  cacheGauge('qiao_embedding_cache_bypassed_total', 'Cache calls skipped while the circuit was open', (s) => s.bypassed)
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown'
+    if (route === '/metrics') return
+    const { model = '', provider = '', usage } = request.qiao
+    requests.inc({ route, status: reply.statusCode, model, provider, failure: request.qiao.failure ?? '' })
+    duration.observe({ route, provider }, reply.elapsedTime / 1000)
+    if (usage?.prompt_tokens !== undefined && usage.prompt_tokens > 0) tokens.inc({ direction: 'in', model }, usage.prompt_tokens)
+    if (usage?.completion_tokens !== undefined && usage.completion_tokens > 0) tokens.inc({ direction: 'out', model }, usage.completion_tokens)
+  })
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    void reply.type(registry.contentType)
+    return await registry.metrics()
+  })
+  app.decorate('metrics', registry)
+}, { name: 'metrics', dependencies: ['request-context', 'embedding-cache'], fastify: '5.x' })

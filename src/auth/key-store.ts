@@ -1,0 +1,94 @@
+// Every key the gateway accepts: the config file's (fixed) and the admin API's (Redis or memory).
+// Admin keys are looked up by hash and remembered for at most `freshMs` (1 s), so a revocation on any
+// replica takes effect everywhere within a second; expiry is checked on every request.
+import type { FastifyBaseLogger } from 'fastify'
+import { LRUCache } from 'lru-cache'
+import type { KeyConfig } from '../config/schema.js'
+import { UpstreamUnavailableError } from '../errors/gateway-error.js'
+import { OutageLog, withTimeout } from '../redis-outage.js'
+import type { AdminKeyBackend } from './admin-keys.js'
+import { ConflictError } from './errors.js'
+import { generateKey, generateKeyId } from './generate-key.js'
+import { hashKey, sameHash } from './key-hash.js'
+import { policyOf, recordFromConfig, type KeyPolicy, type KeyRecord } from './key-record.js'
+
+const LOOKUP_TIMEOUT_MS = 500
+
+export interface KeyStoreOptions {
+  freshMs?: number
+  log: FastifyBaseLogger
+}
+
+export class KeyStore {
+  private readonly configKeys: Map<string, KeyRecord>
+  private readonly seen = new LRUCache<string, { record: KeyRecord, at: number }>({ max: 10_000 })
+  private readonly freshMs: number
+  private readonly outage: OutageLog
+
+  constructor (configKeys: readonly KeyConfig[], private readonly admin: AdminKeyBackend, options: KeyStoreOptions) {
+    this.configKeys = new Map(configKeys.map((key) => { const record = recordFromConfig(key); return [record.hash, record] }))
+    this.freshMs = options.freshMs ?? 1_000
+    this.outage = new OutageLog(options.log, 'key lookup')
+  }
+
+  get size (): number { return this.configKeys.size }
+
+  /** The key's record, or undefined when no key matches (expiry is the caller's check). */
+  async lookup (presented: string): Promise<KeyRecord | undefined> {
+    const hash = hashKey(presented)
+    const fromConfig = this.configKeys.get(hash)
+    if (fromConfig !== undefined) return sameHash(fromConfig.hash, hash) ? fromConfig : undefined
+    const cached = this.seen.get(hash)
+    if (cached !== undefined && Date.now() - cached.at < this.freshMs) return cached.record
+    let record: KeyRecord | undefined
+    try {
+      record = await withTimeout(this.admin.byHash(hash), LOOKUP_TIMEOUT_MS)
+      this.outage.ok()
+    } catch (err) {
+      this.outage.failed(err)
+      // A key seen before the outage keeps working; one never seen cannot be checked.
+      if (cached !== undefined) return cached.record
+      throw new UpstreamUnavailableError('The key store is unavailable; retry shortly', { code: 'auth_unavailable', failure: 'gateway_internal' })
+    }
+    if (record === undefined || !sameHash(record.hash, hash)) {
+      this.seen.delete(hash)
+      return undefined
+    }
+    this.seen.set(hash, { record, at: Date.now() })
+    return record
+  }
+
+  /** Creates an admin key; the secret is returned here and nowhere else. */
+  async create (input: Omit<KeyPolicy, 'id'> & { id?: string | undefined }): Promise<{ record: KeyRecord, key: string }> {
+    const id = input.id ?? generateKeyId()
+    if (this.isConfigId(id)) throw new ConflictError(`A key with id '${id}' is defined in the config file`, { code: 'key_exists', param: 'id' })
+    const key = generateKey()
+    const record: KeyRecord = { ...policyOf({ ...input, id }), hash: hashKey(key), source: 'admin', createdAt: new Date().toISOString() }
+    if (!await this.adminCall(this.admin.add(record))) throw new ConflictError(`A key with id '${id}' exists`, { code: 'key_exists', param: 'id' })
+    return { record, key }
+  }
+
+  async list (): Promise<KeyRecord[]> {
+    return [...this.configKeys.values(), ...await this.adminCall(this.admin.list())]
+  }
+
+  async revoke (id: string): Promise<'deleted' | 'config' | 'unknown'> {
+    if (this.isConfigId(id)) return 'config'
+    const hash = await this.adminCall(this.admin.remove(id))
+    if (hash === undefined) return 'unknown'
+    this.seen.delete(hash)
+    return 'deleted'
+  }
+
+  private isConfigId (id: string): boolean {
+    return [...this.configKeys.values()].some((record) => record.id === id)
+  }
+
+  private async adminCall<T> (call: Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(call, LOOKUP_TIMEOUT_MS * 4)
+    } catch (err) {
+      throw new UpstreamUnavailableError('The key store (Redis) is unavailable; retry shortly', { code: 'auth_unavailable', failure: 'gateway_internal', cause: err })
+    }
+  }
+}

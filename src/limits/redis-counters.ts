@@ -1,0 +1,60 @@
+// The limit counters in Redis, shared by every replica. One Lua script per admission check keeps the
+// read-compare-charge of all of a key's limits atomic.
+import type { Redis } from 'ioredis'
+import type { CheckResult, CounterStore, WindowCheck } from './counter-store.js'
+
+// KEYS: per check, its current and previous counter. ARGV: per check, limit, need, cost, prevWeight, ttlMs.
+const CHECK = `
+local n = #KEYS / 2
+local out = { 1 }
+for i = 1, n do
+  local a = (i - 1) * 5
+  local limit, need, weight = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 4])
+  local current = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
+  local previous = 0
+  if weight > 0 then previous = tonumber(redis.call('GET', KEYS[2 * i]) or '0') end
+  if previous * weight + current + need > limit then out[1] = 0 end
+  out[2 * i] = current
+  out[2 * i + 1] = previous
+end
+if out[1] == 1 then
+  for i = 1, n do
+    local a = (i - 1) * 5
+    out[2 * i] = redis.call('INCRBY', KEYS[2 * i - 1], ARGV[a + 3])
+    redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[a + 5])
+  end
+end
+return out`
+
+const ADJUST = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end
+return 0`
+
+interface LimitCommands {
+  qiaoLimitCheck: (numKeys: number, ...args: Array<string | number>) => Promise<number[]>
+  qiaoLimitAdjust: (key: string, delta: number) => Promise<number>
+}
+
+export class RedisCounters implements CounterStore {
+  private readonly commands: LimitCommands
+
+  constructor (redis: Redis) {
+    redis.defineCommand('qiaoLimitCheck', { lua: CHECK })
+    redis.defineCommand('qiaoLimitAdjust', { numberOfKeys: 1, lua: ADJUST })
+    this.commands = redis as unknown as LimitCommands
+  }
+
+  async check (checks: WindowCheck[]): Promise<CheckResult> {
+    const keys = checks.flatMap((c) => [c.key, c.prevKey])
+    const args = checks.flatMap((c) => [c.limit, c.need, c.cost, c.prevWeight, Math.ceil(c.ttlMs)])
+    const reply = await this.commands.qiaoLimitCheck(keys.length, ...keys, ...args)
+    return {
+      allowed: reply[0] === 1,
+      states: checks.map((_c, i) => ({ current: Number(reply[2 * i + 1]), previous: Number(reply[2 * i + 2]) }))
+    }
+  }
+
+  async adjust (key: string, delta: number): Promise<void> {
+    await this.commands.qiaoLimitAdjust(key, Math.round(delta))
+  }
+}

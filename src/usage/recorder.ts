@@ -1,0 +1,69 @@
+// Records usage off the hot path: requests add to an in-process buffer, flushed to the store every second
+// (and on close). A failed flush keeps the counts for the next one.
+import type { FastifyBaseLogger } from 'fastify'
+import { OutageLog } from '../redis-outage.js'
+import { addInto, fieldOf, hourOf, type HourlyCounts, type Metric, type UsageStore } from './usage-store.js'
+
+const FLUSH_EVERY_MS = 1_000
+const MAX_MODEL_NAME = 256
+
+export interface UsageEntry {
+  key: string
+  model: string
+  at: number
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+  failed: boolean
+  cached_inputs: number
+}
+
+export class UsageRecorder {
+  private pending: HourlyCounts = new Map()
+  private flushing: Promise<void> | undefined
+  private readonly timer: NodeJS.Timeout
+  private readonly outage: OutageLog
+
+  constructor (readonly store: UsageStore, log: FastifyBaseLogger) {
+    this.outage = new OutageLog(log, 'usage')
+    this.timer = setInterval(() => { void this.flush() }, FLUSH_EVERY_MS)
+    this.timer.unref()
+  }
+
+  /** Synchronous and cheap: safe to call from a response hook. */
+  record (entry: UsageEntry): void {
+    const hour = hourOf(entry.at)
+    let bucket = this.pending.get(hour)
+    if (bucket === undefined) this.pending.set(hour, bucket = new Map())
+    const model = entry.model.slice(0, MAX_MODEL_NAME)
+    const add = (metric: Metric, n: number) => {
+      if (n <= 0) return
+      const field = fieldOf(entry.key, model, metric)
+      ;(bucket as Map<string, number>).set(field, ((bucket as Map<string, number>).get(field) ?? 0) + n)
+    }
+    add('requests', 1)
+    add('prompt_tokens', entry.prompt_tokens)
+    add('completion_tokens', entry.completion_tokens)
+    add('total_tokens', entry.total_tokens)
+    add('errors', entry.failed ? 1 : 0)
+    add('cached_inputs', entry.cached_inputs)
+  }
+
+  /** Writes what is pending; concurrent callers share one write. */
+  async flush (): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing
+    if (this.pending.size === 0) return
+    const batch = this.pending
+    this.pending = new Map()
+    this.flushing = this.store.add(batch).then(() => { this.outage.ok() }, (err: unknown) => {
+      this.outage.failed(err)
+      addInto(this.pending, batch)
+    }).finally(() => { this.flushing = undefined })
+    await this.flushing
+  }
+
+  async close (): Promise<void> {
+    clearInterval(this.timer)
+    await this.flush()
+  }
+}

@@ -1,0 +1,306 @@
+// openai-node v4 (4.104, still pinned by many apps) against qiao: the same calls as v6, with the tool
+// helpers under `beta`, node-fetch underneath and `request_id` instead of `requestID`.
+import t from 'tap'
+import { Agent } from 'node:http'
+import OpenAI from 'openai-v4'
+import type { ChatCompletionChunk } from 'openai-v4/resources/chat/completions'
+import { build, listen, providersFor, startFakes } from '../helper.js'
+import { defaultReply, fakeVector, FAKE_DEFAULT_DIMENSIONS, type FakeUpstream } from '../fixtures/fake-upstreams/index.js'
+
+const fakes = await startFakes(t)
+const app = await build(t, { providers: providersFor(fakes), models: [] })
+const base = await listen(app)
+const v4 = (options: { maxRetries?: number, httpAgent?: Agent } = {}) =>
+  new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused', maxRetries: options.maxRetries ?? 0, ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}) })
+const client = v4()
+
+const CHAT: Array<{ provider: 'deepseek' | 'zhipu' | 'ollama', model: string, fake: FakeUpstream }> = [
+  { provider: 'deepseek', model: 'deepseek/deepseek-chat', fake: fakes.deepseek },
+  { provider: 'zhipu', model: 'zhipu/glm-4.6', fake: fakes.zhipu },
+  { provider: 'ollama', model: 'ollama/llama3.2', fake: fakes.ollama }
+]
+const EMBED: Array<{ provider: 'zhipu' | 'ollama', model: string, fake: FakeUpstream, dimensions: number }> = [
+  { provider: 'zhipu', model: 'zhipu/embedding-3', fake: fakes.zhipu, dimensions: 256 },
+  { provider: 'ollama', model: 'ollama/nomic-embed-text', fake: fakes.ollama, dimensions: 16 }
+]
+
+const weatherTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }
+  }
+}
+const hello = [{ role: 'user' as const, content: 'Say hello' }]
+
+/** The request bodies a fake received since `from`. */
+const bodiesSince = (fake: FakeUpstream, from: number) => fake.requests.slice(from).map((r) => r.body)
+
+for (const { provider, model, fake } of CHAT) {
+  t.test(`${provider}: create() returns the backend's reply as a typed ChatCompletion`, async (t) => {
+    const completion = await client.chat.completions.create({ model, messages: hello })
+    t.equal(completion.object, 'chat.completion')
+    t.equal(completion.model, model)
+    t.match(completion.id, /^chatcmpl-/)
+    t.equal(completion.choices.length, 1)
+    t.equal(completion.choices[0]?.message.role, 'assistant')
+    t.equal(completion.choices[0]?.message.content, defaultReply(provider).content)
+    t.equal(completion.choices[0]?.finish_reason, 'stop')
+  })
+
+  t.test(`${provider}: a stream with include_usage yields the reply, then one usage chunk`, async (t) => {
+    fake.enqueue({ kind: 'text', content: 'Streaming works fine', usage: { prompt: 12, completion: 5 } })
+    const stream = await client.chat.completions.create({ model, messages: hello, stream: true, stream_options: { include_usage: true } })
+    const chunks: ChatCompletionChunk[] = []
+    for await (const chunk of stream) chunks.push(chunk)
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')
+    t.equal(text, 'Streaming works fine')
+    t.same(new Set(chunks.map((c) => c.id)).size, 1, 'one id for the whole stream')
+    t.ok(chunks.every((c) => c.model === model))
+    t.equal(chunks.filter((c) => c.choices[0]?.delta.role === 'assistant').length, 1, 'role once')
+    t.equal(chunks.flatMap((c) => c.choices.map((choice) => choice.finish_reason)).filter((r) => r !== null).join(), 'stop')
+    const usageChunks = chunks.filter((c) => c.usage !== null && c.usage !== undefined)
+    t.equal(usageChunks.length, 1)
+    t.equal(usageChunks[0], chunks.at(-1), 'usage comes last')
+    t.same(usageChunks[0]?.choices, [])
+    t.match(usageChunks[0]?.usage, { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 })
+  })
+
+  t.test(`${provider}: a stream without include_usage carries no usage`, async (t) => {
+    const stream = await client.chat.completions.create({ model, messages: hello, stream: true })
+    let text = ''
+    let usageSeen = false
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? ''
+      if (chunk.usage !== null && chunk.usage !== undefined) usageSeen = true
+    }
+    t.equal(text, defaultReply(provider).content)
+    t.notOk(usageSeen)
+  })
+
+  t.test(`${provider}: beta.chat.completions.stream().finalChatCompletion() assembles a tool call`, async (t) => {
+    fake.enqueue({ kind: 'toolCall', name: 'get_weather', arguments: { city: 'Tokyo', unit: 'celsius' } })
+    const stream = client.beta.chat.completions.stream({ model, messages: [{ role: 'user', content: 'Weather in Tokyo?' }], tools: [weatherTool] })
+    const final = await stream.finalChatCompletion()
+    const choice = final.choices[0]
+    t.equal(choice?.finish_reason, 'tool_calls')
+    t.equal(choice?.message.tool_calls?.length, 1)
+    const call = choice?.message.tool_calls?.[0]
+    t.equal(call?.type, 'function')
+    t.match(call?.id, /\S/)
+    if (call?.type !== 'function') return
+    t.equal(call.function.name, 'get_weather')
+    t.same(JSON.parse(call.function.arguments), { city: 'Tokyo', unit: 'celsius' })
+  })
+
+  t.test(`${provider}: beta runTools() calls the function once and returns the follow-up answer`, async (t) => {
+    const from = fake.requests.length
+    fake.enqueue({ kind: 'toolCall', name: 'get_weather', arguments: { city: 'Paris' } })
+    const calls: unknown[] = []
+    const runner = client.beta.chat.completions.runTools({
+      model,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [{
+        type: 'function',
+        function: {
+          ...weatherTool.function,
+          parse: JSON.parse,
+          function: (args: { city: string }) => { calls.push(args); return { city: args.city, sky: 'sunny' } }
+        }
+      }]
+    })
+    t.equal(await runner.finalContent(), defaultReply(provider).content)
+    t.same(calls, [{ city: 'Paris' }])
+    const bodies = bodiesSince(fake, from)
+    t.equal(bodies.length, 2, 'one request for the call, one for the answer')
+    // The second request replays the assistant's call and the tool result.
+    const messages: any[] = bodies[1].messages
+    const assistant = messages.find((m) => m.role === 'assistant')
+    const toolMessage = messages.find((m) => m.role === 'tool')
+    t.equal(assistant?.tool_calls?.[0]?.function?.name, 'get_weather')
+    t.same(JSON.parse(toolMessage?.content), { city: 'Paris', sky: 'sunny' })
+  })
+
+  t.test(`${provider}: withResponse() exposes the serving provider and the request id`, async (t) => {
+    const { data, response, request_id: requestId } = await client.chat.completions.create({ model, messages: hello }).withResponse()
+    t.equal(data.choices[0]?.message.content, defaultReply(provider).content)
+    t.equal(response.headers.get('x-qiao-provider'), provider)
+    t.equal(response.headers.get('x-qiao-attempts'), '1')
+    t.match(requestId, /\S/)
+    t.equal(requestId, response.headers.get('x-request-id'))
+  })
+}
+
+t.test('deepseek: streaming runTools() also completes the round trip', async (t) => {
+  const from = fakes.deepseek.requests.length
+  fakes.deepseek.enqueue({ kind: 'toolCall', name: 'get_weather', arguments: { city: 'Oslo' } })
+  const calls: unknown[] = []
+  const runner = client.beta.chat.completions.runTools({
+    model: 'deepseek/deepseek-chat',
+    stream: true,
+    messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+    tools: [{
+      type: 'function',
+      function: { ...weatherTool.function, parse: JSON.parse, function: (args: { city: string }) => { calls.push(args); return 'rainy' } }
+    }]
+  })
+  t.equal(await runner.finalContent(), defaultReply('deepseek').content)
+  t.same(calls, [{ city: 'Oslo' }])
+  t.equal(fakes.deepseek.requests.length - from, 2)
+})
+
+t.test('deepseek-reasoner: beta runTools() completes a thinking-mode tool round trip', async (t) => {
+  // DeepSeek refuses a replayed tool-call turn without its reasoning_content in thinking mode (providers.md §4.5).
+  const from = fakes.deepseek.requests.length
+  fakes.deepseek.enqueue({ kind: 'toolCall', name: 'get_weather', arguments: { city: 'Rome' } })
+  const runner = client.beta.chat.completions.runTools({
+    model: 'deepseek/deepseek-reasoner',
+    messages: [{ role: 'user', content: 'Weather in Rome?' }],
+    tools: [{ type: 'function', function: { ...weatherTool.function, parse: JSON.parse, function: () => 'hot' } }]
+  })
+  t.equal(await runner.finalContent(), defaultReply('deepseek').content)
+  const replayed = bodiesSince(fakes.deepseek, from)[1]?.messages.find((m: any) => m.role === 'assistant')
+  t.type(replayed?.reasoning_content, 'string')
+})
+
+for (const { provider, model, fake, dimensions } of EMBED) {
+  const dims = FAKE_DEFAULT_DIMENSIONS[provider]
+  const texts = ['first text', 'second text', 'third text']
+
+  t.test(`${provider}: embeddings.create() with the SDK's default (base64) returns the exact vectors`, async (t) => {
+    const from = fake.requests.length
+    const result = await client.embeddings.create({ model, input: texts })
+    t.equal(result.object, 'list')
+    t.equal(result.model, model)
+    t.same(result.data.map((d) => d.index), [0, 1, 2])
+    t.same(result.data.map((d) => d.embedding), texts.map((text) => fakeVector(text, dims)))
+    t.ok(result.usage.prompt_tokens > 0)
+    // The backend is asked for floats; base64 is the gateway's job.
+    t.notOk(bodiesSince(fake, from).some((b) => b?.encoding_format === 'base64'))
+  })
+
+  t.test(`${provider}: what the SDK decoded was base64 on the wire`, async (t) => {
+    // asResponse() skips the SDK's decoding: the same default request, raw answer.
+    const response = await client.embeddings.create({ model, input: 'probe' }).asResponse()
+    const raw = await response.json() as { data: Array<{ embedding: unknown }> }
+    t.equal(raw.data[0]?.embedding, Buffer.from(new Float32Array(fakeVector('probe', dims)).buffer).toString('base64'))
+  })
+
+  t.test(`${provider}: embeddings.create() with encoding_format float returns number arrays`, async (t) => {
+    const result = await client.embeddings.create({ model, input: 'one string', encoding_format: 'float' })
+    t.equal(result.data.length, 1)
+    t.same(result.data[0]?.embedding, fakeVector('one string', dims))
+  })
+
+  t.test(`${provider}: embeddings.create() with dimensions returns vectors of that size`, async (t) => {
+    const from = fake.requests.length
+    const result = await client.embeddings.create({ model, input: ['sized a', 'sized b'], dimensions })
+    t.same(result.data.map((d) => d.embedding), [fakeVector('sized a', dimensions), fakeVector('sized b', dimensions)])
+    t.ok(bodiesSince(fake, from).every((b) => b.dimensions === dimensions), 'dimensions forwarded')
+  })
+}
+
+t.test('an unknown model raises NotFoundError with the request id', async (t) => {
+  const err = await client.chat.completions.create({ model: 'no-such-model', messages: hello }).catch((e: unknown) => e)
+  t.type(err, OpenAI.NotFoundError)
+  if (!(err instanceof OpenAI.NotFoundError)) return
+  t.equal(err.status, 404)
+  t.equal(err.code, 'model_not_found')
+  t.equal(err.param, 'model')
+  t.match(err.request_id, /\S/)
+  t.equal(err.request_id, err.headers?.['x-request-id'])
+})
+
+t.test('a bad request raises BadRequestError with the message and the client\'s own request id', async (t) => {
+  const err = await client.chat.completions.create(
+    { model: 'zhipu/glm-4.6', messages: hello, temperature: 1.5 },
+    { headers: { 'x-request-id': 'compat-v4-bad-request' } }
+  ).catch((e: unknown) => e)
+  t.type(err, OpenAI.BadRequestError)
+  if (!(err instanceof OpenAI.BadRequestError)) return
+  t.equal(err.status, 400)
+  t.equal(err.param, 'temperature')
+  t.match(err.message, /^400 .*temperature/)
+  t.equal(err.request_id, 'compat-v4-bad-request')
+})
+
+t.test('an upstream 400 raises BadRequestError carrying the backend\'s message', async (t) => {
+  const err = await client.chat.completions.create({ model: 'deepseek/deepseek-v9', messages: hello }).catch((e: unknown) => e)
+  t.type(err, OpenAI.BadRequestError)
+  if (!(err instanceof OpenAI.BadRequestError)) return
+  t.match(err.message, /Model Not Exist/)
+})
+
+t.test('an upstream 429 raises RateLimitError with the retry hint', async (t) => {
+  fakes.deepseek.enqueue({
+    kind: 'error',
+    status: 429,
+    body: { error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } },
+    headers: { 'retry-after': '7' }
+  })
+  const err = await client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }).catch((e: unknown) => e)
+  t.type(err, OpenAI.RateLimitError)
+  if (!(err instanceof OpenAI.RateLimitError)) return
+  t.equal(err.status, 429)
+  t.match(err.message, /Rate limit reached/)
+  t.equal(err.headers?.['retry-after'], '7')
+  t.match(err.request_id, /\S/)
+})
+
+t.test('the SDK\'s own retry turns a 429 with retry-after-ms into a success', async (t) => {
+  const from = fakes.deepseek.requests.length
+  fakes.deepseek.enqueue({
+    kind: 'error',
+    status: 429,
+    body: { error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', param: null, code: null } },
+    headers: { 'retry-after-ms': '10' }
+  })
+  const completion = await v4({ maxRetries: 2 }).chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello })
+  t.equal(completion.choices[0]?.message.content, defaultReply('deepseek').content)
+  t.equal(fakes.deepseek.requests.length - from, 2)
+})
+
+t.test('an exhausted balance is an APIError 402 that the SDK does not retry', async (t) => {
+  const from = fakes.deepseek.requests.length
+  fakes.deepseek.enqueue({
+    kind: 'error',
+    status: 402,
+    body: { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }
+  })
+  const err = await v4({ maxRetries: 2 }).chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }).catch((e: unknown) => e)
+  t.type(err, OpenAI.APIError)
+  if (!(err instanceof OpenAI.APIError)) return
+  t.equal(err.status, 402)
+  t.match(err.message, /Insufficient Balance/)
+  t.equal(fakes.deepseek.requests.length - from, 1, 'x-should-retry: false is honoured')
+})
+
+for (const { provider, model, fake } of CHAT.filter((c) => c.provider !== 'zhipu')) {
+  t.test(`${provider}: a backend failure mid-stream surfaces as an APIError while iterating`, async (t) => {
+    fake.enqueue({ kind: 'midStreamError' })
+    const stream = await client.chat.completions.create({ model, messages: hello, stream: true })
+    let text = ''
+    const err = await (async () => { for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '' })().catch((e: unknown) => e)
+    t.type(err, OpenAI.APIError)
+    if (!(err instanceof OpenAI.APIError)) return
+    t.equal(err.status, undefined, 'an error event, not an HTTP status')
+    t.match(err.error, { code: /^upstream_/ })
+    t.ok(defaultReply(provider).content.startsWith(text), 'the part received is a prefix of the reply')
+  })
+}
+
+t.test('aborting a request closes the connection to the backend', async (t) => {
+  // No keep-alive: a socket left open to the app would hold up app.close().
+  const aborting = v4({ httpAgent: new Agent({ keepAlive: false }) })
+  fakes.ollama.enqueue({ kind: 'hang' })
+  const controller = new AbortController()
+  const from = fakes.ollama.requests.length
+  const pending = aborting.chat.completions.create({ model: 'ollama/llama3.2', messages: hello }, { signal: controller.signal }).catch((e: unknown) => e)
+  await fakes.ollama.waitForRequests(from + 1)
+  const closedBefore = fakes.ollama.closedConnections
+  controller.abort()
+  t.type(await pending, OpenAI.APIUserAbortError)
+  await fakes.ollama.waitForClosedConnections(closedBefore + 1)
+  t.equal(fakes.ollama.closedConnections, closedBefore + 1)
+})
