@@ -5,7 +5,8 @@
 //
 // Env: BENCH_ONLY=memory:100,redis:0 (run only these workloads; ids are printed), BENCH_PROFILE=1
 // (qiao runs with --cpu-prof, profiles under bench/profiles/), BENCH_QIAO_LOG=warn (qiao's log lines at
-// that level on stderr), BENCH_DURATION / BENCH_ROUNDS to change the 5 s per run / 2 rounds.
+// that level on stderr), BENCH_CACHE_TIMEOUT (qiao's cache.embeddings.timeout, 1s here), BENCH_DURATION /
+// BENCH_ROUNDS to change the 5 s per run / 2 rounds.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type AddressInfo } from 'node:net'
@@ -51,7 +52,7 @@ interface Measured {
   /** Share of one core used during the measured runs: qiao, and this process (the load generator). */
   qiaoCpu: number[]
   loadCpu: number[]
-  /** qiao's CPU seconds over the measured runs: per request, it does not depend on how busy the box is. */
+  /** qiao's CPU seconds over the measured runs: per request, a steadier guide than req/s on a shared box (contention still inflates it). */
   qiaoCpuSeconds: number
   /** Share of all cores busy with processes that are not this benchmark's (other users of the machine). */
   otherCpu: number[]

@@ -47,14 +47,18 @@ export function providerPolicy (config: ProviderConfig): ProviderPolicy {
 }
 
 /** The upstream pool settings that follow from a provider's config. */
-export function upstreamClientOptions (config: ProviderConfig, defaultBaseUrl: string, apiKey: string | undefined) {
+export function upstreamClientOptions (config: ProviderConfig, defaultBaseUrl: string) {
   const policy = providerPolicy(config)
   return {
     baseUrl: config.baseUrl ?? defaultBaseUrl,
-    ...(apiKey !== undefined ? { apiKey } : {}),
+    apiKeys: providerKeys(config),
     connections: policy.maxConcurrent,
     connectTimeoutMs: policy.connectMs,
     headersTimeoutMs: policy.firstByteMs,
     bodyTimeoutMs: policy.idleMs
   }
+}
+
+export function providerKeys (config: ProviderConfig): string[] {
+  return [...(config.apiKey !== undefined && config.apiKey !== '' ? [config.apiKey] : []), ...(config.apiKeys ?? [])]
 }

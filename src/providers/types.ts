@@ -6,7 +6,7 @@ export interface CallContext {
   signal: AbortSignal
   requestId: string
   /** Debug notes about adaptations (dropped or renamed fields) go here. */
-  log?: { debug: (obj: object, msg: string) => void }
+  log?: { debug: (obj: object, msg: string) => void, error: (obj: object, msg: string) => void }
 }
 
 /** A chat request whose `model` is already the upstream model name. */

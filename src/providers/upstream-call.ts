@@ -3,6 +3,7 @@
 import { type GatewayError, UpstreamError, UpstreamUnavailableError } from '../errors/gateway-error.js'
 import { toGatewayError } from '../errors/to-openai-error.js'
 import { readCappedText, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../upstream/upstream-client.js'
+import { keyHint } from '../upstream/key-ring.js'
 import type { CallContext } from './types.js'
 import { parseVendorError, type UpstreamFailure } from './upstream-errors.js'
 
@@ -13,10 +14,18 @@ export async function callUpstream (
   providerId: string,
   toError: (failure: UpstreamFailure) => GatewayError
 ): Promise<UpstreamResponse> {
-  const response = await client.request({ ...request, signal: ctx.signal, headers: { 'x-request-id': ctx.requestId, ...request.headers } })
-  if (response.statusCode >= 200 && response.statusCode < 300) return response
-  const vendor = parseVendorError(await readCappedText(response.body))
-  throw toError({ providerId, status: response.statusCode, headers: response.headers, vendor })
+  for (;;) {
+    const apiKey = client.keys.take()
+    const response = await client.request({ ...request, apiKey, signal: ctx.signal, headers: { 'x-request-id': ctx.requestId, ...request.headers } })
+    if (response.statusCode >= 200 && response.statusCode < 300) return response
+    const vendor = parseVendorError(await readCappedText(response.body))
+    // A key the backend rejects leaves the rotation and this request goes again with the next key.
+    if ((response.statusCode === 401 || response.statusCode === 403) && apiKey !== undefined && client.keys.reject(apiKey)) {
+      ctx.log?.error({ provider: providerId, key: keyHint(apiKey), status: response.statusCode }, `${providerId} rejected API key ${keyHint(apiKey)}; it leaves the rotation`)
+      continue
+    }
+    throw toError({ providerId, status: response.statusCode, headers: response.headers, vendor })
+  }
 }
 
 export async function readJsonAnswer (response: UpstreamResponse, providerId: string): Promise<unknown> {

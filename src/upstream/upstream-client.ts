@@ -1,11 +1,12 @@
 // One keep-alive undici Pool per provider origin. Every response body is either consumed or destroyed,
 // and the caller's AbortSignal cancels the request, so a vanished client frees the socket at once.
 import { Pool, type Dispatcher } from 'undici'
+import { KeyRing } from './key-ring.js'
 
 export interface UpstreamClientOptions {
   baseUrl: string
-  /** Sent as `Authorization: Bearer …`; never logged. */
-  apiKey?: string
+  /** Sent as `Authorization: Bearer …`, in turn; never logged. */
+  apiKeys?: string[]
   connections?: number
   connectTimeoutMs?: number
   /** Time allowed until response headers arrive. */
@@ -44,14 +45,18 @@ export class UpstreamClient {
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000
     })
     this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream, application/x-ndjson' }
-    if (options.apiKey !== undefined && options.apiKey !== '') this.baseHeaders['authorization'] = `Bearer ${options.apiKey}`
+    this.keys = new KeyRing(options.apiKeys ?? [])
   }
 
-  async request ({ method, path, body, signal, headers }: UpstreamRequest): Promise<UpstreamResponse> {
+  readonly keys: KeyRing
+
+  /** `apiKey` picks the key (from `keys.take()`); without one the request is sent unauthenticated. */
+  async request ({ method, path, body, signal, headers, apiKey }: UpstreamRequest & { apiKey?: string | undefined }): Promise<UpstreamResponse> {
+    const auth = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }
     return await this.pool.request({
       method,
       path: this.basePath + path,
-      headers: headers === undefined ? this.baseHeaders : { ...this.baseHeaders, ...headers },
+      headers: { ...this.baseHeaders, ...auth, ...headers },
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null
     })

@@ -56,7 +56,7 @@ t.test('the sliding window counts the previous minute by the share of it still i
 
 t.test('the wait until a request fits follows the fading of the previous window', async (t) => {
   t.equal(msUntilFits({ current: 0, previous: 10 }, 10, 1, 30_000), 0, 'half of 10 still counts: 5 + 1 fits')
-  t.equal(msUntilFits({ current: 5, previous: 10 }, 10, 1, 30_000), 12_000, 'fits once the previous weighs 0.4')
+  t.equal(msUntilFits({ current: 5, previous: 10 }, 10, 1, 30_000), 6_000, 'fits once the previous weighs 0.4, at 36 s')
   t.equal(msUntilFits({ current: 10, previous: 0 }, 10, 1, 30_000), 30_000 + 6_000, 'next minute, once this one weighs 0.9')
 })
 

@@ -12,13 +12,16 @@ const app = await build(t, { providers: providersFor(fakes), models: [] })
 const base = await listen(app)
 const client = openai(base)
 
-const CHAT: Array<{ provider: 'deepseek' | 'zhipu' | 'ollama', model: string, fake: FakeUpstream }> = [
+// ModelScope's thinking model refuses stream:false upstream (providers.md §2.2): non-stream calls must still work.
+const CHAT: Array<{ provider: 'deepseek' | 'zhipu' | 'modelscope' | 'ollama', model: string, fake: FakeUpstream }> = [
   { provider: 'deepseek', model: 'deepseek/deepseek-chat', fake: fakes.deepseek },
   { provider: 'zhipu', model: 'zhipu/glm-4.6', fake: fakes.zhipu },
+  { provider: 'modelscope', model: 'modelscope/Qwen/Qwen3-235B-A22B-Thinking-2507', fake: fakes.modelscope },
   { provider: 'ollama', model: 'ollama/llama3.2', fake: fakes.ollama }
 ]
-const EMBED: Array<{ provider: 'zhipu' | 'ollama', model: string, fake: FakeUpstream, dimensions: number }> = [
+const EMBED: Array<{ provider: 'zhipu' | 'modelscope' | 'ollama', model: string, fake: FakeUpstream, dimensions: number }> = [
   { provider: 'zhipu', model: 'zhipu/embedding-3', fake: fakes.zhipu, dimensions: 256 },
+  { provider: 'modelscope', model: 'modelscope/Qwen/Qwen3-Embedding-8B', fake: fakes.modelscope, dimensions: 32 },
   { provider: 'ollama', model: 'ollama/nomic-embed-text', fake: fakes.ollama, dimensions: 16 }
 ]
 

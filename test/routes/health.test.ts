@@ -73,10 +73,7 @@ t.test('/readyz answers 503 once close() has begun', async (t) => {
   t.equal(res.status, 503)
 })
 
-// Fails because of a gateway bug: Fastify's return503OnClosing (on by default; src/app.ts does not turn it
-// off) answers every request during close() itself with {"error":"Service Unavailable",...,"statusCode":503}
-// before routing, so the /readyz handler's `shutting_down` answer in src/routes/health.ts never runs, and
-// the 503 has neither an OpenAI error body nor an x-request-id.
+// Fastify's own 503 during close (return503OnClosing) would bypass the handler, the request id and the error shape.
 t.test('/readyz while closing says shutting_down and echoes the request id', async (t) => {
   const app = await build(t, { providers: providersFor(fakes) })
   const res = await readyzDuringClose(app)

@@ -1,6 +1,6 @@
 // Ollama through its native API: /api/chat (NDJSON stream), /api/embed, /api/tags for discovery.
 import { randomUUID } from 'node:crypto'
-import { upstreamClientOptions } from '../../config/provider-policy.js'
+import { providerKeys, upstreamClientOptions } from '../../config/provider-policy.js'
 import type { ProviderConfig } from '../../config/schema.js'
 import { durationMs } from '../../config/duration.js'
 import { UpstreamError, UpstreamUnavailableError } from '../../errors/gateway-error.js'
@@ -31,7 +31,7 @@ export class OllamaAdapter implements ProviderAdapter {
 
   constructor (readonly config: ProviderConfig) {
     this.id = config.id
-    this.client = new UpstreamClient(upstreamClientOptions(config, PROVIDER_CATALOG.ollama.baseUrl, config.apiKey))
+    this.client = new UpstreamClient(upstreamClientOptions(config, PROVIDER_CATALOG.ollama.baseUrl))
   }
 
   /** Configured models plus those Ollama has pulled, re-read at most every 30 s. */
@@ -80,7 +80,7 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   private async post (path: string, body: unknown, ctx: CallContext): Promise<UpstreamResponse> {
-    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, (failure) => upstreamError(failure))
+    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, (failure) => upstreamError(failure, undefined, providerKeys(this.config)))
   }
 
   private async * readChunks (response: UpstreamResponse): AsyncGenerator<ChatCompletionChunk> {
@@ -111,7 +111,7 @@ export class OllamaAdapter implements ProviderAdapter {
   private async discover (): Promise<string[]> {
     const signal = AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)
     try {
-      const response = await this.client.request({ method: 'GET', path: '/api/tags', signal })
+      const response = await this.client.request({ method: 'GET', path: '/api/tags', signal, apiKey: this.client.keys.take() })
       if (response.statusCode !== 200) {
         await response.body.dump()
         return this.discovered?.models ?? []

@@ -1,6 +1,6 @@
 // The shared implementation for every backend that speaks an OpenAI-shaped wire format
 // (DeepSeek, Zhipu, ModelScope, any `openai` server). Provider files supply only a Dialect.
-import { upstreamClientOptions } from '../../config/provider-policy.js'
+import { providerKeys, upstreamClientOptions } from '../../config/provider-policy.js'
 import type { ProviderConfig } from '../../config/schema.js'
 import { InvalidRequestError, UpstreamError, UpstreamUnavailableError } from '../../errors/gateway-error.js'
 import { toGatewayError } from '../../errors/to-openai-error.js'
@@ -30,9 +30,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.type = config.type
     this.acceptsTokenInput = dialect.acceptsTokenInput
     this.supportsEmbeddings = dialect.supportsEmbeddings
-    const apiKey = config.apiKey
-    this.secrets = apiKey === undefined ? [] : [apiKey]
-    this.client = new UpstreamClient(upstreamClientOptions(config, PROVIDER_CATALOG[config.type].baseUrl, apiKey))
+    this.secrets = providerKeys(config)
+    this.client = new UpstreamClient(upstreamClientOptions(config, PROVIDER_CATALOG[config.type].baseUrl))
   }
 
   async listModels (): Promise<string[]> {
