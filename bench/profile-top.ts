@@ -1,6 +1,7 @@
 // Summarise a V8 .cpuprofile (from BENCH_PROFILE=1) without opening DevTools: the functions with the
 // most self time, and the total (self + callees) time of the gateway's own functions.
-// Usage: node --import tsx bench/profile-top.ts bench/profiles/<file>.cpuprofile [rows]
+// Usage: node --import tsx bench/profile-top.ts bench/profiles/<file>.cpuprofile [rows] [--from SECONDS]
+// (--from skips the first seconds of the profile: startup and module loading, under tsx a large share).
 import { readFileSync } from 'node:fs'
 
 interface ProfileNode {
@@ -15,9 +16,12 @@ interface Profile {
   timeDeltas: number[]
 }
 
-const [file, rowsArg] = process.argv.slice(2)
-if (file === undefined) {
-  process.stderr.write('usage: node --import tsx bench/profile-top.ts <file.cpuprofile> [rows]\n')
+const args = process.argv.slice(2)
+const fromAt = args.indexOf('--from')
+const fromUs = fromAt >= 0 ? Number(args[fromAt + 1]) * 1e6 : 0
+const [file, rowsArg] = fromAt >= 0 ? args.filter((_, i) => i !== fromAt && i !== fromAt + 1) : args
+if (file === undefined || Number.isNaN(fromUs)) {
+  process.stderr.write('usage: node --import tsx bench/profile-top.ts <file.cpuprofile> [rows] [--from SECONDS]\n')
   process.exit(2)
 }
 const rows = Number(rowsArg ?? 25)
@@ -28,7 +32,11 @@ const parent = new Map<number, number>()
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
 
 const selfUs = new Map<number, number>()
-profile.samples.forEach((id, i) => { selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)) })
+let at = 0
+profile.samples.forEach((id, i) => {
+  at += profile.timeDeltas[i] ?? 0
+  if (at >= fromUs) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+})
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0)
 
 const label = (node: ProfileNode): string => {
@@ -59,5 +67,5 @@ const pct = (us: number): string => `${((100 * us) / totalUs).toFixed(1).padStar
 const top = (map: Map<string, number>, keep: (name: string) => boolean): string =>
   [...map].filter(([name]) => keep(name)).sort((a, b) => b[1] - a[1]).slice(0, rows).map(([name, us]) => `${pct(us)}  ${name}`).join('\n')
 
-process.stdout.write(`${file}: ${(totalUs / 1e6).toFixed(2)} s sampled\n\nself time:\n${top(self, () => true)}\n\n` +
+process.stdout.write(`${file}: ${(totalUs / 1e6).toFixed(2)} s sampled${fromUs > 0 ? ` from ${fromUs / 1e6} s on` : ''}\n\nself time:\n${top(self, () => true)}\n\n` +
   `total time, gateway code (src/, plugins/):\n${top(inclusive, (name) => / (src|plugins)\//.test(name))}\n`)

@@ -2,7 +2,9 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config/load.js'
+import { durationMs } from './config/duration.js'
 import { loggerOptions } from './logger-options.js'
+import { isPrimary, runPrimary, workerCount } from './workers.js'
 
 async function main (): Promise<void> {
   let loaded
@@ -16,9 +18,14 @@ async function main (): Promise<void> {
     throw err
   }
   const { config, source } = loaded
+  const workers = workerCount(config, process.argv.slice(2))
+  if (workers > 1 && isPrimary()) {
+    runPrimary(workers, (msg) => { process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg })}\n`) })
+    return
+  }
   const app = await buildApp(config, { logger: loggerOptions(config) })
 
-  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+  closeWithGrace({ delay: durationMs(config.server.shutdownTimeout) + 5_000 }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
     await app.close()

@@ -117,6 +117,7 @@ t.test('deepseek-reasoner: a LangChain tool loop works in thinking mode', async 
 for (const { provider, model, fake, dimensions } of EMBED) {
   const dims = FAKE_DEFAULT_DIMENSIONS[provider]
 
+  // OpenAIEmbeddings leaves encoding_format to openai-node 5, which asks for base64 and decodes it.
   t.test(`${provider}: OpenAIEmbeddings.embedQuery returns the exact vector`, async (t) => {
     const from = fake.requests.length
     t.same(await embeddings(model).embedQuery('what is qiao?'), fakeVector('what is qiao?', dims))
