@@ -49,6 +49,7 @@ interface Measured {
   upstreamInputs: number
   upstreamRequests: number
   requests: number
+  sent: number
   /** Share of one core used during the measured runs: qiao, and this process (the load generator). */
   qiaoCpu: number[]
   loadCpu: number[]
@@ -293,6 +294,8 @@ function bodyFor (kind: Kind): string {
 // ---------- load ----------
 
 interface RunResult {
+  /** Requests sent, including those still in flight when the run stopped (their upstream calls land too). */
+  sent: number
   rps: number
   latencies: number[]
   cache: Map<string, number>
@@ -332,7 +335,8 @@ async function cannon (baseUrl: string, kind: Kind, connections: number, seconds
         cache,
         non2xx: result.non2xx,
         errors: result.errors + result.timeouts,
-        requests: latencies.length
+        requests: latencies.length,
+        sent: result.requests.sent
       })
     })
     // autocannon's own histogram keeps whole milliseconds; the raw times keep the fraction that matters here.
@@ -384,6 +388,7 @@ async function measure (workload: Workload, baseUrl: string, fakeUrl: string, in
   into.non2xx += run.non2xx
   into.errors += run.errors
   into.requests += run.requests
+  into.sent += run.sent
   into.upstreamInputs += after.inputs - before.inputs
   into.upstreamRequests += after.requests - before.requests
   process.stdout.write(`  ${workload.id.padEnd(14)} ${fmt(run.rps, 0).padStart(7)} req/s  p50 ${fmt(pct(run.latencies, 50), 2)} ms  ` +
@@ -432,6 +437,7 @@ async function main (): Promise<void> {
   const selected = ONLY.length === 0 ? workloads() : workloads().filter((w) => ONLY.includes(w.id))
   if (selected.length === 0) throw new Error(`BENCH_ONLY=${ONLY.join(',')} matches no workload; ids: ${workloads().map((w) => w.id).join(', ')}`)
   const loadBefore = loadavg()
+  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() // before pinning narrows it to 1
   const pinning = pin()
   const cpuFor = (who: 'qiao' | 'other'): number | undefined => pinning.used ? (who === 'qiao' ? 1 : 0) : undefined
   process.stdout.write(`qiao embeddings benchmark: ${CONNECTIONS} connections, batch ${BATCH}, base64, ${WARMUP_S} s warm-up + ${DURATION_S} s per run, ${ROUNDS} rounds\n`)
@@ -451,7 +457,7 @@ async function main (): Promise<void> {
   const get = (w: Workload): Measured => {
     let m = results.get(w.id)
     if (m === undefined) {
-      m = { rps: [], latencies: [], cache: new Map(), non2xx: 0, errors: 0, upstreamInputs: 0, upstreamRequests: 0, requests: 0, qiaoCpu: [], loadCpu: [], qiaoCpuSeconds: 0, otherCpu: [] }
+      m = { rps: [], latencies: [], cache: new Map(), non2xx: 0, errors: 0, upstreamInputs: 0, upstreamRequests: 0, requests: 0, sent: 0, qiaoCpu: [], loadCpu: [], qiaoCpuSeconds: 0, otherCpu: [] }
       results.set(w.id, m)
     }
     return m
@@ -493,7 +499,7 @@ async function main (): Promise<void> {
 
   if (ONLY.length === 0 && !PROFILE) {
     const load = `${loadBefore} at the start, ${loadavg()} at the end`
-    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), renderReport(table, ratioText, targetsText, problems, pinning.note, load))
+    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), renderReport({ table, ratioText, targetsText, problems, pinning: pinning.note, load, nproc, notes: saturationNotes(rows) }))
     process.stdout.write('\nwritten: bench/RESULTS.md\n')
   } else {
     process.stdout.write('\nbench/RESULTS.md not written (partial or profiling run)\n')
@@ -504,7 +510,7 @@ function renderTable (rows: Array<{ w: Workload, m: Measured }>): string {
   const header = '| workload | id | conns | req/s (mean) | req/s per round | p50 ms | p99 ms | x-qiao-cache | upstream inputs/req | ' +
     'qiao CPU | qiao CPU ms/req | loadgen CPU | other processes CPU |'
   const lines = rows.map(({ w, m }) => {
-    const perReq = m.requests === 0 ? Number.NaN : m.upstreamInputs / m.requests
+    const perReq = m.sent === 0 ? Number.NaN : m.upstreamInputs / m.sent
     const store = w.target === 'fake' ? '' : ` (${w.target})`
     return `| ${w.label}${store} | ${w.id} | ${w.connections} | ${fmt(mean(m.rps), 0)} | ${m.rps.map((r) => fmt(r, 0)).join(' / ')} | ` +
       `${fmt(pct(m.latencies, 50), 2)} | ${fmt(pct(m.latencies, 99), 2)} | ${w.target === 'fake' ? 'n/a' : cacheSummary(m)} | ${fmt(perReq, 1)} | ` +
@@ -540,17 +546,37 @@ function loadavg (): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ')
 }
 
-function renderReport (table: string, ratioText: string, targetsText: string, problems: string[], pinning: string, load: string): string {
+/** Which rows did not keep qiao's core busy: their req/s says more about the box than about qiao. */
+function saturationNotes (rows: Array<{ w: Workload, m: Measured }>): string {
+  const idle = rows.filter(({ w, m }) => w.target !== 'fake' && w.connections > 1 && mean(m.qiaoCpu) < 0.8)
+  if (idle.length === 0) return 'qiao used at least 80 % of its core in every loaded run: its req/s is its capacity on this box.'
+  return `qiao used less than 80 % of its core in ${idle.map(({ w }) => w.id).join(', ')}: there, req/s is bounded by CPU time ` +
+    'qiao could not get (other processes, the load generator, the fake upstream, Redis), not by qiao; ' +
+    '"qiao CPU ms/req" and the CPU-per-request ratio are the steadier figures.'
+}
+
+interface Report {
+  table: string
+  ratioText: string
+  targetsText: string
+  problems: string[]
+  pinning: string
+  load: string
+  nproc: string
+  notes: string
+}
+
+function renderReport ({ table, ratioText, targetsText, problems, pinning, load, nproc, notes }: Report): string {
   const cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown'
-  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()
   return `# Embeddings cache benchmark
 
 - Date: ${new Date().toISOString()}
 - Machine: \`nproc\` = ${nproc}, CPU: ${cpuModel}, Node ${process.version}, redis-server ${redisVersion()}
 - Command: \`npm run bench\` (= \`tsx bench/run.ts\`)
 - CPU pinning ${pinning}
-- Load average (1 / 5 / 15 min): ${load}. The "other processes CPU" column is the share of the 2 cores
-  (200 % = both) used by processes that are not part of this benchmark during each run.
+- Load average (1 / 5 / 15 min): ${load}.
+  "other processes CPU" is the share of all cores (200 % = both) used during each run by processes that
+  are not part of this benchmark; "qiao CPU" is the share of one core qiao used.
 - qiao's config: \`ollama\` provider at the fake, memory store (default 256 MB) or Redis (private
   redis-server, \`--save '' --appendonly no\`), \`cache.embeddings.timeout: ${process.env['BENCH_CACHE_TIMEOUT'] ?? '1s'}\`
   (the 50 ms default trips the cache's circuit breaker on this contended box; see bench/README.md).
@@ -564,6 +590,8 @@ function renderReport (table: string, ratioText: string, targetsText: string, pr
   roughly ${CONNECTIONS} ÷ req/s (Little's law), so the loaded p50 reflects throughput, not per-request cost.
 
 ${table}
+
+${notes}
 
 Ratios:
 ${ratioText}

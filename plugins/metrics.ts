@@ -27,6 +27,43 @@ export default fp(async (app) => {
     buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [registry]
   })
+  const upstreamLatency = new Histogram({
+    name: 'qiao_upstream_latency_seconds',
+    help: 'Time until the upstream answered (response headers for streams), retries included',
+    labelNames: ['provider'] as const,
+    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry]
+  })
+  const timeToFirstToken = new Histogram({
+    name: 'qiao_time_to_first_token_seconds',
+    help: 'Time until the first streamed chunk left the gateway',
+    labelNames: ['provider', 'model'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [registry]
+  })
+  const resilience = app.resilientCaller
+  new Gauge({
+    name: 'qiao_circuit_open',
+    help: 'Per target: 0 closed, 1 open, 0.5 half-open',
+    labelNames: ['target'] as const,
+    registers: [registry],
+    collect () {
+      this.reset()
+      for (const { target, state } of resilience.circuitStates()) this.set({ target }, state === 'open' ? 1 : state === 'half_open' ? 0.5 : 0)
+    }
+  })
+  for (const [name, help, pick] of [
+    ['qiao_upstream_in_flight', 'Requests in flight per provider', 'inFlight'],
+    ['qiao_upstream_queued', 'Requests waiting for a slot per provider', 'queued']
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['provider'] as const,
+      registers: [registry],
+      collect () { for (const c of resilience.concurrency()) this.set({ provider: c.provider }, c[pick]) }
+    })
+  }
   const tokens = new Counter({
     name: 'qiao_tokens_total',
     help: 'Tokens reported by backends, by direction and model',
@@ -50,6 +87,8 @@ export default fp(async (app) => {
     const { model = '', provider = '', usage } = request.qiao
     requests.inc({ route, status: reply.statusCode, model, provider, failure: request.qiao.failure ?? '' })
     duration.observe({ route, provider }, reply.elapsedTime / 1000)
+    if (request.qiao.upstreamMs !== undefined) upstreamLatency.observe({ provider }, request.qiao.upstreamMs / 1000)
+    if (request.qiao.firstChunkMs !== undefined) timeToFirstToken.observe({ provider, model }, request.qiao.firstChunkMs / 1000)
     if (usage?.prompt_tokens !== undefined && usage.prompt_tokens > 0) tokens.inc({ direction: 'in', model }, usage.prompt_tokens)
     if (usage?.completion_tokens !== undefined && usage.completion_tokens > 0) tokens.inc({ direction: 'out', model }, usage.completion_tokens)
   })
@@ -58,4 +97,4 @@ export default fp(async (app) => {
     return await registry.metrics()
   })
   app.decorate('metrics', registry)
-}, { name: 'metrics', dependencies: ['request-context', 'embedding-cache'], fastify: '5.x' })
+}, { name: 'metrics', dependencies: ['request-context', 'embedding-cache', 'resilient-caller'], fastify: '5.x' })

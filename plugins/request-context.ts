@@ -9,6 +9,10 @@ export interface RequestContext {
   usage?: Partial<Usage>
   attempts?: number
   cache?: string
+  /** Milliseconds from the request to the upstream's answer (headers, for streams). */
+  upstreamMs?: number
+  /** Milliseconds from the request to the first chunk sent to the client. */
+  firstChunkMs?: number
   /** Whose fault the failure was, when the request failed (see FAILURE_CLASSES). */
   failure?: FailureClass
   /** Who is calling: set by authentication; anonymous use is the `default` team. */

@@ -56,7 +56,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(modelRouter)
   await app.register(resilientCaller)
   await app.register(embeddingCache)
-  await app.register(metrics)
+  if (config.metrics.enabled) await app.register(metrics)
   await app.register(swagger)
 
   await app.register(healthRoutes, { checks: [{ name: 'redis', check: async () => await redisStatus(app) }] })

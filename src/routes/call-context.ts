@@ -35,5 +35,6 @@ export function markServedBy (request: FastifyRequest, reply: FastifyReply, targ
   request.qiao.provider = target.adapter.id
   request.qiao.upstreamModel = target.upstreamModel
   request.qiao.attempts = attempts
+  request.qiao.upstreamMs = reply.elapsedTime
   void reply.headers({ 'x-qiao-provider': target.adapter.id, 'x-qiao-model': target.upstreamModel, 'x-qiao-attempts': String(attempts) })
 }

@@ -1,7 +1,7 @@
 // POST /v1/chat/completions: resolve the model, call the adapter, answer JSON or SSE.
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { toGatewayError } from '../errors/to-openai-error.js'
 import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../schemas/chat-completions.js'
 import { errorResponses } from '../schemas/error.js'
@@ -48,14 +48,17 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
       onUsage: (usage) => { request.qiao.usage = usage }
     }
     void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, ctx.clientSignal)))
+    return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, reply, ctx.clientSignal)))
   })
 }
 
 /** Chunks → SSE text. A failure after the first byte ends the stream with an error event, never a fake [DONE]. */
-async function * sseEvents (chunks: AsyncIterable<ChatCompletionChunk>, request: FastifyRequest, signal: AbortSignal): AsyncGenerator<string> {
+async function * sseEvents (chunks: AsyncIterable<ChatCompletionChunk>, request: FastifyRequest, reply: FastifyReply, signal: AbortSignal): AsyncGenerator<string> {
   try {
-    for await (const chunk of chunks) yield encodeSseData(chunk)
+    for await (const chunk of chunks) {
+      request.qiao.firstChunkMs ??= reply.elapsedTime
+      yield encodeSseData(chunk)
+    }
     yield SSE_DONE
   } catch (err) {
     if (signal.aborted) {

@@ -65,14 +65,14 @@ export class ResilientCaller {
         if (outcome.ok) return { value: outcome.value, target, attempts }
         lastError = outcome.error
         const disposition = dispositionOf(outcome.error)
-        if (disposition === 'stop') throw outcome.error
+        if (disposition === 'stop') throw withAttempts(outcome.error, attempts)
         if (disposition === 'next' || attempt === retries) break
         const wait = retryAfterMs(outcome.error)
         if (wait !== undefined && wait > policy.maxRetryAfterMs) break
         await sleep(Math.max(wait ?? 0, backoffMs(attempt)), undefined, { signal: clientSignal })
       }
     }
-    throw lastError ?? new UpstreamUnavailableError('No provider can serve this model')
+    throw withAttempts(lastError ?? new UpstreamUnavailableError('No provider can serve this model'), attempts)
   }
 
   circuitStates (): Array<{ target: string, state: CircuitState }> {
@@ -138,6 +138,12 @@ export class ResilientCaller {
     }
     return breaker
   }
+}
+
+/** A failed answer says how many upstream requests it took too (0 when every circuit was open). */
+function withAttempts (error: GatewayError, attempts: number): GatewayError {
+  error.headers['x-qiao-attempts'] = String(attempts)
+  return error
 }
 
 /** retry: the same target may answer next time; next: this target cannot, another may; stop: no target will. */

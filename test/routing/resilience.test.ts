@@ -184,7 +184,7 @@ t.test('a 400 from the backend reaches the client: no retry, no fallback', async
 })
 
 t.test('past maxConcurrent with no queue room a request gets 503 gateway_overloaded with retry-after', async (t) => {
-  const slow = await startFakeDeepSeek({ chunkDelayMs: 30 })
+  const slow = await startFakeDeepSeek({ chunkDelayMs: 15 })
   t.teardown(async () => { await slow.close() })
   const app = await build(t, { providers: providersFor({ deepseek: slow }, { maxConcurrent: 1, maxQueue: 0 }) })
   const base = await listen(app)
@@ -207,7 +207,7 @@ t.test('past maxConcurrent with no queue room a request gets 503 gateway_overloa
 })
 
 t.test('with room in the queue a request past maxConcurrent waits for the slot and succeeds', async (t) => {
-  const slow = await startFakeDeepSeek({ chunkDelayMs: 30 })
+  const slow = await startFakeDeepSeek({ chunkDelayMs: 15 })
   t.teardown(async () => { await slow.close() })
   const app = await build(t, { providers: providersFor({ deepseek: slow }, { maxConcurrent: 1, maxQueue: 1 }) })
   const base = await listen(app)
@@ -238,12 +238,14 @@ t.test('a weighted alias spreads requests by weight, each one served by one targ
     models: [{ name: 'spread', strategy: 'weighted', targets: [{ target: 'deepseek/deepseek-chat', weight: 3 }, { target: 'zhipu/glm-4.6', weight: 1 }] }]
   })
   const served: Record<string, number> = {}
+  const attempts = new Set<string>()
   for (let i = 0; i < 200; i++) {
     const res = await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { model: 'spread', messages: HI } })
-    t.equal(res.headers['x-qiao-attempts'], '1', `request ${i} took one attempt`)
+    attempts.add(`${res.statusCode} ${String(res.headers['x-qiao-attempts'])}`)
     const provider = String(res.headers['x-qiao-provider'])
     served[provider] = (served[provider] ?? 0) + 1
   }
+  t.same([...attempts], ['200 1'], 'every request succeeded at the first attempt')
   t.same(Object.keys(served).sort(), ['deepseek', 'zhipu'], 'both targets served')
   const heavy = served['deepseek'] ?? 0
   // Expected 150 of 200; the bound is wide enough never to flake (binomial sd ≈ 6).
@@ -261,15 +263,14 @@ t.test('a weighted alias falls back to the other target when the drawn one is do
     ],
     models: [{ name: 'spread', strategy: 'weighted', targets: [{ target: 'gone/deepseek-chat', weight: 1 }, { target: 'zhipu/glm-4.6', weight: 1 }] }]
   })
-  const attempts = new Set<string>()
+  const outcomes = new Set<string>()
   for (let i = 0; i < 20; i++) {
     const res = await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { model: 'spread', messages: HI } })
-    t.equal(res.statusCode, 200)
-    t.equal(res.headers['x-qiao-provider'], 'zhipu')
-    attempts.add(String(res.headers['x-qiao-attempts']))
+    outcomes.add(`${res.statusCode} ${String(res.headers['x-qiao-provider'])} ${String(res.headers['x-qiao-attempts'])}`)
   }
   t.equal(chats(fakes.zhipu).length, 20)
-  t.same([...attempts].sort(), ['1', '2'], 'zhipu was drawn first sometimes, and reached after the dead target other times')
+  // Either zhipu was drawn first (1 attempt) or reached after the dead target (2); 20 draws see both.
+  t.same([...outcomes].sort(), ['200 zhipu 1', '200 zhipu 2'], 'every request was served by zhipu, after one or two attempts')
 })
 
 t.test('a client that aborts mid-stream closes the upstream connection within 100 ms', async (t) => {
