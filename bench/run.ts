@@ -494,12 +494,13 @@ async function main (): Promise<void> {
   const targetsText = renderTargets(results)
   const problems = rows.filter(({ m }) => m.non2xx + m.errors > 0).map(({ w, m }) => `- ${w.id}: ${m.non2xx} non-2xx answers, ${m.errors} errors/timeouts`)
 
-  process.stdout.write(`\n${table}\n\nRatios:\n${ratioText}\n\nTargets:\n${targetsText}\n`)
+  const notes = saturationNotes(rows)
+  process.stdout.write(`\n${table}\n\n${notes}\n\nRatios:\n${ratioText}\n\nTargets:\n${targetsText}\n`)
   if (problems.length > 0) process.stdout.write(`\nProblems:\n${problems.join('\n')}\n`)
 
   if (ONLY.length === 0 && !PROFILE) {
     const load = `${loadBefore} at the start, ${loadavg()} at the end`
-    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), renderReport({ table, ratioText, targetsText, problems, pinning: pinning.note, load, nproc, notes: saturationNotes(rows) }))
+    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), renderReport({ table, ratioText, targetsText, problems, pinning: pinning.note, load, nproc, notes }))
     process.stdout.write('\nwritten: bench/RESULTS.md\n')
   } else {
     process.stdout.write('\nbench/RESULTS.md not written (partial or profiling run)\n')

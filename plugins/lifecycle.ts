@@ -38,6 +38,13 @@ export default fp(async (app) => {
     request.qiao.failure = error.failure
     return await reply.code(error.statusCode).headers({ ...error.headers, connection: 'close', 'x-qiao-error': error.failure }).send(error.toBody())
   })
+  // Connections kept alive would hold the close open long after their last answer: end each one with it.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) void reply.header('connection', 'close')
+  })
+  app.addHook('onResponse', async () => {
+    if (shuttingDown) app.server.closeIdleConnections()
+  })
   app.addHook('preClose', async () => {
     shuttingDown = true
     const ms = durationMs(app.config.server.shutdownTimeout)

@@ -46,6 +46,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   // Answers are serialised whole: a response schema documents them but must never drop a backend's extra fields.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  // The API takes JSON only; a text/plain body is a 415, not a confusing schema error.
+  app.removeContentTypeParser('text/plain')
 
   await app.register(configPlugin, { config })
   await app.register(requestContext)

@@ -60,8 +60,17 @@ export class CachedEmbedder {
       return running === undefined ? [] : [[key, running] as const]
     })
     const toFetch = missing.filter((key) => !this.inflight.has(key))
-    const promptTokens = await this.fetchMisses(toFetch, keys, items, mode, fetch, found)
-    await Promise.all(joined.map(async ([key, running]) => { found.set(key, await running) }))
+    let promptTokens = await this.fetchMisses(toFetch, keys, items, mode, fetch, found)
+    // A shared call that failed (or whose client went away) is no answer for this request: fetch those itself.
+    const orphaned: string[] = []
+    await Promise.all(joined.map(async ([key, running]) => {
+      try {
+        found.set(key, await running)
+      } catch {
+        orphaned.push(key)
+      }
+    }))
+    promptTokens += await this.fetchMisses(orphaned, keys, items, mode, fetch, found)
 
     const missingSet = new Set(missing)
     const hits = keys.filter((key) => !missingSet.has(key)).length

@@ -53,7 +53,8 @@ export class EmbeddingCache {
     let timer: NodeJS.Timeout | undefined
     try {
       const timeout = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => { reject(new Error(`no answer from the ${this.store.kind} store within ${this.options.timeoutMs} ms`)) }, this.options.timeoutMs)
+        // setImmediate: an answer that already arrived while the process was busy is read before giving up on it.
+        timer = setTimeout(() => setImmediate(() => { reject(new Error(`no answer from the ${this.store.kind} store within ${this.options.timeoutMs} ms`)) }), this.options.timeoutMs)
       })
       const result = await Promise.race([operation(), timeout])
       if (this.inOutage) {

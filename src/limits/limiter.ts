@@ -88,10 +88,8 @@ export class Limiter {
     if (key.budget !== undefined) {
       // A budget admits while anything is left (need 1); the estimate reserves tokens for concurrent requests.
       const period = budgetPeriod(`limits:budget:${key.id}`, key.budget.period, now)
-      checks.push({
-        key: period.key, prevKey: period.key, prevWeight: 0, limit: key.budget.tokens, need: 1, cost: estimate,
-        ttlMs: period.endsAt - now + 86_400_000, kind: 'budget', elapsedMs: 0, endsAt: period.endsAt
-      })
+      const ttlMs = period.endsAt - now + 86_400_000
+      checks.push({ key: period.key, prevKey: period.key, prevWeight: 0, limit: key.budget.tokens, need: 1, cost: estimate, ttlMs, kind: 'budget', elapsedMs: 0, endsAt: period.endsAt })
     }
     return checks
   }

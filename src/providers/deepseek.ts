@@ -1,6 +1,7 @@
 // DeepSeek (providers.md §4): no embeddings API, text-only content, `user_id` instead of `user`,
 // reasoning_content that must be replayed in thinking mode with tools (kept: messages pass through).
 import type { ProviderConfig } from '../config/schema.js'
+import { NotFoundError } from '../errors/gateway-error.js'
 import type { ChatMessage } from '../schemas/openai-types.js'
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js'
 import {
@@ -31,13 +32,17 @@ export function createDeepSeekAdapter (config: ProviderConfig): OpenAICompatible
       }
       dropFields(body, ['seed', 'logit_bias', 'parallel_tool_calls'], (fields) => ctx.log?.debug({ fields }, 'fields deepseek does not take were dropped'))
       replayReasoningOnToolTurns(body)
-    }
+    },
+    // DeepSeek answers an unknown model with 400 "Model Not Exist"; clients expect OpenAI's 404.
+    refineError: (failure) => failure.status === 400 && /model not exist/i.test(failure.vendor.message)
+      ? new NotFoundError(`${config.id}: ${failure.vendor.message}`, { code: 'model_not_found', param: 'model' })
+      : undefined
   })
 }
 
 /**
  * In thinking mode DeepSeek refuses a tool-call turn replayed without its reasoning_content (§4.5), and
- * clients drop that field (openai-node's runTools, LangChain, the AI SDK): a placeholder, as litellm does.
+ * clients drop that field (openai-node 6's runTools, LangChain): a placeholder, as litellm does.
  */
 function replayReasoningOnToolTurns (body: Body): void {
   const thinking = (body['thinking'] as { type?: unknown } | undefined)?.type

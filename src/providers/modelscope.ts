@@ -2,6 +2,7 @@
 // `stream: false` (so non-streaming chat streams upstream and aggregates), `errors` (plural) bodies,
 // and a daily quota that answers 429 with the remaining count at 0.
 import type { ProviderConfig } from '../config/schema.js'
+import { NotFoundError } from '../errors/gateway-error.js'
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js'
 import { developerToSystem, maxCompletionTokensToMaxTokens } from './openai-compatible/request-map.js'
 import type { UpstreamFailure } from './upstream-errors.js'
@@ -16,7 +17,10 @@ export function createModelScopeAdapter (config: ProviderConfig): OpenAICompatib
       developerToSystem(body)
       maxCompletionTokensToMaxTokens(body)
     },
-    isQuotaExhausted: quotaExhausted
+    isQuotaExhausted: quotaExhausted,
+    refineError: (failure) => failure.vendor.code === 'model_not_found'
+      ? new NotFoundError(`${config.id}: ${failure.vendor.message}`, { code: 'model_not_found', param: 'model' })
+      : undefined
   })
 }
 

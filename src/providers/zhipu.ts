@@ -1,7 +1,7 @@
 // Zhipu BigModel / Z.AI (providers.md §3): narrower parameter ranges, one stop word, tool_choice
 // `auto` only, `thinking` instead of reasoning_effort, bare base64 images, business error codes.
 import type { ProviderConfig } from '../config/schema.js'
-import { InvalidRequestError, ModelNotFoundError } from '../errors/gateway-error.js'
+import { InvalidRequestError, NotFoundError } from '../errors/gateway-error.js'
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js'
 import {
   type Body, developerToSystem, dropFields, mapContentParts, maxCompletionTokensToMaxTokens, refuseJsonSchema,
@@ -44,7 +44,9 @@ export function createZhipuAdapter (config: ProviderConfig): OpenAICompatibleAda
       }
     },
     isQuotaExhausted: (failure) => failure.vendor.code !== null && EXHAUSTED_CODES.has(failure.vendor.code),
-    refineError: (failure) => failure.vendor.code === '1211' ? new ModelNotFoundError(String(failure.vendor.message), ` (${config.id}: ${failure.vendor.message})`) : undefined
+    refineError: (failure) => failure.vendor.code === '1211'
+      ? new NotFoundError(`${config.id}: ${failure.vendor.message}`, { code: 'model_not_found', param: 'model' })
+      : undefined
   })
 }
 

@@ -16,12 +16,12 @@ export interface RequestCall extends CallContext {
 export function callContext (request: FastifyRequest, reply: FastifyReply): RequestCall {
   const client = new AbortController()
   const stop = new AbortController()
+  const unregister = request.server.lifecycle.onDeadline((reason) => { stop.abort(reason) })
+  const done = (): void => { unregister() }
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) client.abort()
     done()
   })
-  const unregister = request.server.lifecycle.onDeadline((reason) => { stop.abort(reason) })
-  const done = (): void => { unregister() }
   return {
     signal: AbortSignal.any([client.signal, stop.signal]),
     clientSignal: client.signal,

@@ -9,6 +9,7 @@ import type { ChatCompletionChunk, ChatCompletionRequest } from '../schemas/open
 import { toClientChunks, type ClientStreamOptions } from '../streaming/chat-stream.js'
 import { encodeSseData, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
 import { guardStream } from '../routing/guard-stream.js'
+import { primeStream } from '../streaming/prime-stream.js'
 import { callContext, markServedBy } from './call-context.js'
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
@@ -39,7 +40,10 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
     }
 
     const served = await app.resilientCaller.call(targets, ctx.signal,
-      async (t, signal) => await t.adapter.chatStream({ ...body, model: t.upstreamModel }, { ...ctx, signal }),
+      async (t, signal) => {
+        const stream = await t.adapter.chatStream({ ...body, model: t.upstreamModel }, { ...ctx, signal })
+        return { chunks: await primeStream(stream.chunks) }
+      },
       (stream, hold) => ({ chunks: guardStream(stream.chunks, hold) }))
     markServedBy(request, reply, served.target, served.attempts)
     const options: ClientStreamOptions = {

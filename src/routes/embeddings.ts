@@ -1,6 +1,7 @@
 // POST /v1/embeddings: normalise input, serve what the cache holds, embed only the distinct misses
 // upstream, and encode as the client asked (float, or base64 as openai-node asks by default).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { LRUCache } from 'lru-cache'
 import { cacheModeOf } from '../embeddings/cache-mode.js'
 import { keyNamespace } from '../embeddings/cache-key.js'
 import { embeddingResponse } from '../embeddings/embedding-response.js'
@@ -15,6 +16,8 @@ const INTERPRETED = new Set(['model', 'input', 'encoding_format', 'dimensions', 
 
 export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, { hide = false }) => {
   const scope = app.config.cache.embeddings.scope
+  // The namespace hash is the same for every request of a team and target: computed once.
+  const namespaces = new LRUCache<string, string>({ max: 10_000 })
 
   /** Entries are shared within a team (or key, or everyone), never across: a hit would tell one tenant what another embedded. */
   const scopeOf = (request: FastifyRequest): string =>
@@ -42,12 +45,18 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
 
     const served = await app.resilientCaller.call(targets, ctx.signal, async ({ adapter, upstreamModel }, signal) => {
       const items = normalizeInput(body.input, adapter.acceptsTokenInput, adapter.id)
-      const namespace = keyNamespace(scopeOf(request), {
-        providerType: adapter.type,
-        baseUrl: adapter.config.baseUrl ?? PROVIDER_CATALOG[adapter.type].baseUrl,
-        model: upstreamModel,
-        dimensions
-      })
+      const tenant = scopeOf(request)
+      const memo = `${tenant}\n${adapter.id}\n${upstreamModel}\n${dimensions ?? ''}`
+      let namespace = namespaces.get(memo)
+      if (namespace === undefined) {
+        namespace = keyNamespace(tenant, {
+          providerType: adapter.type,
+          baseUrl: adapter.config.baseUrl ?? PROVIDER_CATALOG[adapter.type].baseUrl,
+          model: upstreamModel,
+          dimensions
+        })
+        namespaces.set(memo, namespace)
+      }
       return await app.cachedEmbedder.embed({
         items,
         namespace,

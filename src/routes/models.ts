@@ -17,7 +17,7 @@ export const modelsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, 
     schema: { hide, tags: ['models'], summary: 'Retrieve one model', response: { 200: ModelSchema, ...errorResponses(404) } }
   }, async (request) => {
     const id = decodeURIComponent((request.params as { '*': string })['*'])
-    const model = (await listModels()).find((m) => m.id === id)
+    const model = (await listModels()).find((m) => m.id === id && app.auth.allows(request, m.id))
     if (model === undefined) throw new ModelNotFoundError(id)
     return model
   })

@@ -8,6 +8,7 @@ import {
 } from '../errors/gateway-error.js'
 import { toGatewayError } from '../errors/to-openai-error.js'
 import type { ProviderAdapter } from '../providers/types.js'
+import { AttemptSignal } from './attempt-signal.js'
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js'
 import { ConcurrencyLimiter } from './concurrency-limiter.js'
 import type { RouteTarget } from './model-router.js'
@@ -87,14 +88,18 @@ export class ResilientCaller {
     call: (target: RouteTarget, signal: AbortSignal) => Promise<T>, hold?: (value: T, hold: Hold) => T
   ): Promise<{ ok: true, value: T } | { ok: false, error: GatewayError }> {
     let release: (() => void) | undefined
-    const total = AbortSignal.timeout(policy.totalMs)
+    const total = new AttemptSignal(clientSignal, policy.totalMs)
+    let held = false
     try {
       release = await (this.limiters.get(target.adapter.id) as ConcurrencyLimiter).acquire(clientSignal)
-      const value = await call(target, AbortSignal.any([clientSignal, total]))
-      breaker.success()
-      if (hold === undefined) return { ok: true, value }
+      const value = await call(target, total.signal)
+      if (hold === undefined) {
+        breaker.success()
+        return { ok: true, value }
+      }
       const done = release
       release = undefined
+      held = true
       let settled = false
       return {
         ok: true,
@@ -103,9 +108,14 @@ export class ResilientCaller {
             if (settled) return
             settled = true
             done()
-            if (!ok && !clientSignal.aborted) breaker.failure()
+            total.dispose()
+            // A stream's health is known when it ends, not when its headers arrive: success at the headers
+            // would reset the count, and streams that always break mid-way would never open the circuit.
+            if (ok) breaker.success()
+            else if (clientSignal.aborted) breaker.release()
+            else breaker.failure()
           },
-          timedOut: () => total.aborted
+          timedOut: () => total.timedOut
         })
       }
     } catch (err) {
@@ -117,13 +127,14 @@ export class ResilientCaller {
         breaker.release()
         return { ok: false, error: err }
       }
-      const error = total.aborted ? new UpstreamTimeoutError(`${target.adapter.id} did not finish within ${policy.totalMs} ms`) : toGatewayError(err)
+      const error = total.timedOut ? new UpstreamTimeoutError(`${target.adapter.id} did not finish within ${policy.totalMs} ms`) : toGatewayError(err)
       if (countsAgainstTarget(error)) breaker.failure()
       else breaker.success()
       this.log.warn({ provider: target.adapter.id, model: target.upstreamModel, failure: error.failure, code: error.code }, 'upstream attempt failed')
       return { ok: false, error }
     } finally {
       release?.()
+      if (!held) total.dispose()
     }
   }
 

@@ -13,8 +13,8 @@ export class RedisUsage implements UsageStore {
       pipeline.pexpireat(key, Date.parse(hour) + HOUR_MS + this.retentionMs)
     }
     const results = await pipeline.exec()
-    const failed = results?.find(([err]) => err !== null)
-    if (failed !== undefined) throw failed[0] as Error
+    const failed = results?.find(([err]) => err !== null)?.[0]
+    if (failed !== undefined && failed !== null) throw failed
   }
 
   async read (hours: string[]): Promise<HourlyCounts> {

@@ -81,7 +81,9 @@ for (const store of ['memory', 'redis'] as const satisfies Store[]) {
     t.test('a failed call gives its estimated tokens back', async (t) => {
       const { app } = await limited({ tpm: 1_000 })
       fakes.deepseek.enqueue({ kind: 'error', status: 400, body: { error: { message: 'bad', type: 'invalid_request_error', code: 'invalid' } } })
-      t.equal((await chat(app, ALICE)).statusCode, 400)
+      const failed = await chat(app, ALICE)
+      t.equal(failed.statusCode, 400)
+      t.equal(failed.headers['x-ratelimit-limit-tokens'], '1000', 'error answers carry the headers too')
       await settled(app, 'alice', 1)
       t.equal((await chat(app, ALICE)).headers['x-ratelimit-remaining-tokens'], String(1_000 - ESTIMATE))
     })

@@ -50,6 +50,9 @@ for (const store of ['memory', 'redis'] as const satisfies Store[]) {
       t.same(await modelIds(app, ALICE), ['fast', 'deepseek/deepseek-chat', 'deepseek/deepseek-reasoner', 'ollama/nomic-embed-text:latest'])
       const everything = await modelIds(app, BOB)
       t.ok(everything.includes('zhipu/glm-4.6') && everything.includes('modelscope/Qwen/Qwen3-32B'), 'a key without models sees every model')
+      const retrieve = async (key: string) => (await app.inject({ method: 'GET', url: '/v1/models/zhipu/glm-4.6', headers: bearer(key) })).statusCode
+      t.equal(await retrieve(ALICE), 404, 'nor can it retrieve a model it may not use')
+      t.equal(await retrieve(BOB), 200)
     })
 
     t.test('an admin key\'s models apply to calls and to the list', async (t) => {

@@ -67,3 +67,27 @@ t.test('a store that hangs is bypassed after the bounded wait, and one warning i
   t.equal(warnings.length, 1)
   t.equal(cache.healthy, false)
 })
+
+t.test('a request sharing the upstream call of another request still succeeds when that call is cancelled', async (t) => {
+  const { embedder } = embedderWith(new MemoryVectorStore(1 << 20))
+  let calls = 0
+  const fetchFor = (cancelled: Promise<void> | undefined) => async (items: EmbeddingItem[]) => {
+    calls++
+    if (cancelled !== undefined) {
+      await cancelled
+      throw new Error('the first client went away')
+    }
+    return { vectors: items.map(vectorFor), usage: { prompt_tokens: items.length, total_tokens: items.length } }
+  }
+  let cancel!: () => void
+  const cancelled = new Promise<void>((resolve) => { cancel = resolve })
+  const first = embedder.embed({ items: ['shared'], namespace: 'ns', mode: 'default', dimensions: undefined, fetch: fetchFor(cancelled) })
+  await new Promise((resolve) => setImmediate(resolve))
+  const second = embedder.embed({ items: ['shared'], namespace: 'ns', mode: 'default', dimensions: undefined, fetch: fetchFor(undefined) })
+  await new Promise((resolve) => setImmediate(resolve))
+  cancel()
+  await t.rejects(first, /went away/)
+  const result = await second
+  t.same(bufferToVector(result.vectors[0] as Buffer), vectorFor('shared'), 'the joiner fetched the input itself')
+  t.equal(calls, 2)
+})

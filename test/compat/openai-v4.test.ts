@@ -226,9 +226,21 @@ t.test('a bad request raises BadRequestError with the message and the client\'s 
 })
 
 t.test('an upstream 400 raises BadRequestError carrying the backend\'s message', async (t) => {
-  const err = await client.chat.completions.create({ model: 'deepseek/deepseek-v9', messages: hello }).catch((e: unknown) => e)
+  fakes.deepseek.enqueue({
+    kind: 'error',
+    status: 400,
+    body: { error: { message: 'Invalid max_tokens value, the valid range of max_tokens is [1, 8192]', type: 'invalid_request_error', param: null, code: 'invalid_request_error' } }
+  })
+  const err = await client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello, max_tokens: 9000 }).catch((e: unknown) => e)
   t.type(err, OpenAI.BadRequestError)
   if (!(err instanceof OpenAI.BadRequestError)) return
+  t.match(err.message, /^400 .*valid range of max_tokens/)
+})
+
+t.test('a model the backend does not know raises NotFoundError', async (t) => {
+  const err = await client.chat.completions.create({ model: 'deepseek/deepseek-v9', messages: hello }).catch((e: unknown) => e)
+  t.type(err, OpenAI.NotFoundError)
+  if (!(err instanceof OpenAI.NotFoundError)) return
   t.match(err.message, /Model Not Exist/)
 })
 

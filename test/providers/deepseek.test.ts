@@ -1,6 +1,6 @@
 // DeepSeek through the gateway (providers.md §4): the real openai SDK on one side, the fake DeepSeek on the other.
 import t from 'tap'
-import { BadRequestError, InternalServerError, RateLimitError } from 'openai'
+import { BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai'
 import type OpenAI from 'openai'
 import { KEYS, openai } from '../helper.js'
 import { apiError, collect, gateway, joinDeltas, rawSse, reasoningOf, withExtra } from './shared.js'
@@ -245,10 +245,11 @@ t.test('embeddings for a DeepSeek model are refused with 400 param model', async
   t.equal(fake.requests.length, 0)
 })
 
-t.test('an unknown model on DeepSeek comes back as a 400 with its message and a request id', async (t) => {
+t.test('an unknown model on DeepSeek comes back as the OpenAI 404 model_not_found with its message and a request id', async (t) => {
   const { client } = await gateway(t, 'deepseek')
   const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-nope', messages: hello }, { headers: { 'x-request-id': 'req-unknown-model-1' } }))
-  t.ok(err instanceof BadRequestError)
+  t.ok(err instanceof NotFoundError)
+  t.equal(err.code, 'model_not_found')
   t.match(err.message, /Model Not Exist/)
   t.equal(err.requestID, 'req-unknown-model-1')
   t.equal(err.headers?.get('x-request-id'), 'req-unknown-model-1')

@@ -1,6 +1,6 @@
 // ModelScope API-Inference through the gateway (providers.md §2): the real openai SDK on one side, the fake ModelScope on the other.
 import t from 'tap'
-import { BadRequestError, InternalServerError, RateLimitError } from 'openai'
+import { InternalServerError, NotFoundError, RateLimitError } from 'openai'
 import type OpenAI from 'openai'
 import { fakeVector } from '../fixtures/fake-upstreams/index.js'
 import { KEYS, openai } from '../helper.js'
@@ -193,10 +193,10 @@ t.test('a large embeddings batch is split across ModelScope calls and comes back
   t.same(data.data.map((d) => d.embedding), inputs.map((text) => fakeVector(text, 6)))
 })
 
-t.test('an unknown ModelScope model is a 400 carrying code model_not_found', async (t) => {
+t.test('an unknown ModelScope model is a 404 carrying code model_not_found', async (t) => {
   const { fake, client } = await gateway(t, 'modelscope')
   const err = await apiError(client.chat.completions.create({ model: 'modelscope/Qwen/Nope-1B', messages: hello }, { headers: { 'x-request-id': 'req-ms-unknown' } }))
-  t.ok(err instanceof BadRequestError)
+  t.ok(err instanceof NotFoundError)
   t.equal(err.code, 'model_not_found')
   t.match(err.message, /Qwen\/Nope-1B/)
   t.equal(err.requestID, 'req-ms-unknown')

@@ -106,5 +106,3 @@ export function float32Base64 (vector: number[]): string {
   vector.forEach((v, i) => buf.writeFloatLE(v, i * 4))
   return buf.toString('base64')
 }
-
-export const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms))
