@@ -120,7 +120,8 @@ export default fp(async (app) => {
     const caller = callers.get(request)
     if (caller?.id === undefined || caller.model === undefined) return
     const used = request.qiao.usage
-    const failed = reply.statusCode >= 400
+    // A stream that broke after it started has status 200 but a failure class: it counts as an error too.
+    const failed = reply.statusCode >= 400 || (request.qiao.failure !== undefined && request.qiao.failure !== 'caller_cancelled')
     const prompt = used?.prompt_tokens ?? 0
     const completion = used?.completion_tokens ?? 0
     const total = used?.total_tokens ?? prompt + completion

@@ -67,6 +67,24 @@ t.test('after the cool-down one trial request goes through and its success close
   t.same(transitions(logLines, 'deepseek/deepseek-chat'), ['closed>open', 'open>half_open', 'half_open>closed'], 'each change of state was logged')
 })
 
+t.test('a streamed trial closes the circuit once the stream has completed', async (t) => {
+  const fakes = await startFakes(t)
+  const app = await build(t, { providers: providersFor({ deepseek: fakes.deepseek }, { circuitBreaker: { failures: 1, cooldown: '300ms' } }) })
+  const base = await listen(app)
+  fakes.deepseek.enqueue(serverError)
+  t.equal((await chat(app)).statusCode, 502, 'one failure opens the circuit')
+  await sleep(400)
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'deepseek/deepseek-chat', messages: HI, stream: true })
+  })
+  t.equal(res.headers.get('x-qiao-attempts'), '1')
+  t.match(await res.text(), /data: \[DONE\]\n\n$/, 'the trial stream completed')
+  t.same(await circuits(app), [], 'closed again')
+  t.equal(chats(fakes.deepseek).length, 2)
+})
+
 t.test('a failed trial opens the circuit again', async (t) => {
   const fakes = await startFakes(t)
   const logLines: string[] = []

@@ -1,0 +1,79 @@
+// One measured run = warm-up (discarded) + a fixed-duration autocannon run while the target's processes
+// are sampled; rounds of the same workload pool into one Summary. The run budget keeps the whole
+// benchmark within its time limit: once spent, remaining runs are skipped and said to be.
+import { cannon, type CannonOptions } from './load.js'
+import { startUsage, type Usage } from './proc-stats.js'
+import { max, mean, pct } from './stats.js'
+import { ourPids, type Target } from './targets.js'
+
+export interface Timing {
+  /** Warm-up seconds before the first round of a workload, and before later rounds. */
+  warmupFirst: number
+  warmup: number
+  seconds: number
+  rounds: number
+}
+
+export class Budget {
+  readonly skipped: string[] = []
+  constructor (readonly deadline: number) {}
+  /** False (and the run is noted as skipped) when `seconds` more would overrun the deadline. */
+  allows (what: string, seconds: number): boolean {
+    if (performance.now() + seconds * 1000 <= this.deadline) return true
+    this.skipped.push(what)
+    return false
+  }
+}
+
+export interface Round extends Usage {
+  rps: number
+  ok: number
+  latencies: number[]
+  non2xx: number
+  errors: number
+}
+
+export type Load = Omit<CannonOptions, 'url' | 'seconds' | 'connections'>
+
+export async function measureRound (target: Target, load: Load, connections: number, warmup: number, seconds: number): Promise<Round> {
+  if (warmup > 0) await cannon({ ...load, url: target.url, connections, seconds: warmup })
+  const stop = startUsage(target.pids(), ourPids)
+  const run = await cannon({ ...load, url: target.url, connections, seconds })
+  return { ...stop(), rps: run.rps, ok: run.ok, latencies: run.latencies, non2xx: run.non2xx, errors: run.errors }
+}
+
+export interface Summary {
+  rounds: number[]
+  rps: number
+  p50: number
+  p99: number
+  max: number
+  non2xx: number
+  errors: number
+  /** NaN when the target's processes are not measured (the fake upstream). */
+  peakRss: number
+  cpuPer1k: number
+  /** Share of one core the target used, and of all cores used by other processes on the machine. */
+  cpuShare: number
+  otherShare: number
+}
+
+export function summarize (rounds: Round[], measured: boolean): Summary {
+  const all = rounds.flatMap((r) => r.latencies)
+  const ok = rounds.reduce((s, r) => s + r.ok, 0)
+  const cpu = rounds.reduce((s, r) => s + r.cpu, 0)
+  const wall = rounds.reduce((s, r) => s + r.wall, 0)
+  return {
+    rounds: rounds.map((r) => r.rps),
+    rps: mean(rounds.map((r) => r.rps)),
+    p50: pct(all, 50),
+    p99: pct(all, 99),
+    max: max(all),
+    non2xx: rounds.reduce((s, r) => s + r.non2xx, 0),
+    errors: rounds.reduce((s, r) => s + r.errors, 0),
+    peakRss: measured ? max(rounds.map((r) => r.peakRss)) : Number.NaN,
+    cpuPer1k: measured && ok > 0 ? (1000 * cpu) / ok : Number.NaN,
+    cpuShare: measured ? cpu / wall : Number.NaN,
+    otherShare: rounds.reduce((s, r) => s + r.otherCpu, 0) / wall
+  }
+}
