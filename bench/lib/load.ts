@@ -40,13 +40,13 @@ export async function cannon (o: CannonOptions): Promise<CannonResult> {
   if (onHeaders !== undefined) request.onResponse = (_status, _body, _context, h) => { onHeaders(h ?? {}) }
   return await new Promise((resolve, reject) => {
     const instance = autocannon({
-      url: o.url,
+      // A fixed request is encoded once by autocannon; a generated one goes through `requests`.
+      url: dynamic ? o.url : o.url + o.path,
       connections: o.connections,
       duration: o.seconds,
       pipelining: 1,
       timeout: 10,
-      // A fixed request is encoded once by autocannon; a generated one goes through `requests`.
-      ...(dynamic ? { requests: [request] } : { method: request.method ?? 'POST', path: o.path, headers, ...(typeof body === 'string' ? { body } : {}) })
+      ...(dynamic ? { requests: [request] } : { method: request.method ?? 'POST', headers, ...(typeof body === 'string' ? { body } : {}) })
     }, (err: unknown, result: autocannon.Result) => {
       if (err !== null && err !== undefined) return reject(err instanceof Error ? err : new Error(String(err)))
       resolve({

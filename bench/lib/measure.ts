@@ -45,6 +45,7 @@ export async function measureRound (target: Target, load: Load, connections: num
 export interface Summary {
   rounds: number[]
   rps: number
+  ok: number
   p50: number
   p99: number
   max: number
@@ -66,6 +67,7 @@ export function summarize (rounds: Round[], measured: boolean): Summary {
   return {
     rounds: rounds.map((r) => r.rps),
     rps: mean(rounds.map((r) => r.rps)),
+    ok,
     p50: pct(all, 50),
     p99: pct(all, 99),
     max: max(all),

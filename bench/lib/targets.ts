@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { children, ROOT, startAnnounced, startRedis, type Child, type Pinning } from './procs.js'
-import { processTree } from './proc-stats.js'
+import { processTree, rssBytes } from './proc-stats.js'
 
 export interface Target {
   name: string
@@ -11,6 +11,8 @@ export interface Target {
   /** The measured processes (RSS and CPU): empty for the fake upstream, which is not what is measured. */
   pids: () => number[]
   child: Child | undefined
+  /** RSS right after start-up, before any load (bytes; NaN when not measured). */
+  idleRss: number
 }
 
 export type QiaoVariant = 'memory' | 'redis' | 'nometrics'
@@ -42,7 +44,7 @@ export class Targets {
   fake (): Promise<Target> {
     return this.once('fake', async () => {
       const { child, url } = await startAnnounced('fake upstream', process.execPath, [...TSX, join('bench', 'fake-upstream.ts')], { cpu: this.o.pinning.other })
-      return { name: 'direct', url, pids: () => [], child }
+      return { name: 'direct', url, pids: () => [], child, idleRss: Number.NaN }
     })
   }
 
@@ -51,7 +53,7 @@ export class Targets {
       const upstream = (await this.fake()).url
       const { child, url } = await startAnnounced('minimal proxy', process.execPath, [...TSX, join('bench', 'minimal-proxy.ts')],
         { cpu: this.o.proxyCpu, env: { ...process.env, BENCH_UPSTREAM_URL: upstream } })
-      return { name: 'proxy', url, pids: () => [child.pid], child }
+      return { name: 'proxy', url, pids: () => [child.pid], child, idleRss: rssBytes(child.pid) }
     })
   }
 
@@ -79,11 +81,11 @@ export class Targets {
         args.push('--cpu-prof', '--cpu-prof-dir', this.o.profileDir)
       }
       const name = variant === 'memory' ? 'qiao' : `qiao (${variant})`
-      const { child, url, info } = await startAnnounced(name, process.execPath, [...args, join('bench', 'serve.ts')], { cpu: this.o.pinning.gateway, env, echoStderr: true })
+      const { child, url, info } = await startAnnounced(name, process.execPath, [...args, join('bench', 'serve.ts')], { cpu: this.o.pinning.gateway, env, echoStderr: this.o.echoQiao })
       const store = variant === 'redis' ? 'redis' : 'memory'
       if (info['store'] !== store) throw new Error(`${name} started with the ${String(info['store'])} store (redis: ${String(info['redis'])})`)
       this.qiaoPids.set(child.pid, variant)
-      return { name, url, pids: () => [child.pid], child }
+      return { name, url, pids: () => [child.pid], child, idleRss: rssBytes(child.pid) }
     })
   }
 }

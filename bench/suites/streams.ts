@@ -20,6 +20,7 @@ export interface OpenStreamsCell {
   lane: string
   result: StreamLoadResult
   peakRss: number
+  idleRss: number
   cpuPer1k: number
 }
 
@@ -81,7 +82,7 @@ export async function runOpenStreams (t: Targets, timing: Timing, budget: Budget
     const stop = startUsage(target.pids(), ourPids)
     const result = await streamLoad({ url: target.url, path: lane.path, body, concurrency: 256, seconds })
     const usage = stop()
-    cells.push({ lane: lane.label, result, peakRss: usage.peakRss, cpuPer1k: result.ok > 0 ? (1000 * usage.cpu) / result.ok : Number.NaN })
+    cells.push({ lane: lane.label, result, peakRss: usage.peakRss, idleRss: target.idleRss, cpuPer1k: result.ok > 0 ? (1000 * usage.cpu) / result.ok : Number.NaN })
     log(`  256 streams ${lane.label.padEnd(7)} ${result.ok} streams, ${result.maxOpen} open at once, peak RSS ${fmt(usage.peakRss / 2 ** 20, 1)} MB, ` +
       `errors ${result.non2xx + result.errors + result.incomplete}`)
   }

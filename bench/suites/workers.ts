@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chatBody, CHAT_MODEL } from '../lib/bodies.js'
 import { measureRound, summarize, type Budget, type Round, type Summary, type Timing } from '../lib/measure.js'
-import { processTree } from '../lib/proc-stats.js'
+import { processTree, rssBytes } from '../lib/proc-stats.js'
 import { freePort, sleep, startChild, stopChild, type Child, type Pinning } from '../lib/procs.js'
 import { benchConfig } from '../lib/qiao-config.js'
 import { fmt, pct } from '../lib/stats.js'
@@ -51,7 +51,8 @@ async function startServer (workers: number, upstream: string, dir: string, pinn
     { cpu: pinning.all, env: { ...process.env, NODE_ENV: 'production' }, echoStderr: true })
   const url = `http://127.0.0.1:${port}`
   await waitForWorkers(child, url, workers)
-  return { name: `qiao --workers ${workers}`, url, pids: () => processTree(child.pid), child }
+  const pids = (): number[] => processTree(child.pid)
+  return { name: `qiao --workers ${workers}`, url, pids, child, idleRss: pids().reduce((sum, pid) => sum + rssBytes(pid), 0) }
 }
 
 export async function runWorkers (t: Targets, pinning: Pinning, timing: Timing, budget: Budget, log: (line: string) => void): Promise<WorkersCell[]> {
