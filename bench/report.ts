@@ -42,7 +42,7 @@ function probeTable (probe: ProbeCell[]): string {
     return d === undefined || p.lane === 'direct' ? '—' : signed(pct(pick(p), q) - pct(pick(d), q), 3)
   }
   return mdTable(
-    ['fake sends', 'target', '>streams', '>first event p50', '>p99', '>added p50', '>added p99', '>last byte p50', '>p99', '>added p50', '>gap p50', '>gap p99', '>gap max', '>events per read', 'errors'],
+    ['fake sends', 'target', '>streams', '>first event p50', '>p99', '>added p50', '>added p99', '>last byte p50', '>p99', '>added p50', '>gap p50', '>gap p99', '>gap max', '>events per write', 'errors'],
     probe.map((p) => {
       const r = p.result
       return [
@@ -94,12 +94,12 @@ export function targets (r: Results): string[] {
     const ed = pd.result.events / pd.result.reads
     const first = pct(pq.result.firstEvent, 50)
     const last = pct(pq.result.lastByte, 50)
-    // Batching shows as several events per read where the fake sent one per 2 ms; whole-stream buffering
+    // Batching shows as several events per write where the fake sent one per 2 ms; whole-stream buffering
     // as a first event that arrives with the last byte. Gap medians move with scheduling on a busy box.
     const ok = eq <= ed * 1.1 + 0.05 && first < last / 2
-    out.push(`- Streaming, chunks leave qiao as they arrive (fake paces them 2 ms apart): ${fmt(eq, 2)} events per read through qiao vs ${fmt(ed, 2)} direct; ` +
+    out.push(`- Streaming, chunks leave qiao as they arrive (fake paces them 2 ms apart): ${fmt(eq, 2)} events per write (HTTP chunk) through qiao vs ${fmt(ed, 2)} direct; ` +
       `first event at ${fmt(first, 1)} ms, last byte at ${fmt(last, 1)} ms (p50); gap p50 ${fmt(pct(pq.result.gaps, 50), 2)} ms vs ${fmt(pct(pd.result.gaps, 50), 2)} ms direct → ` +
-      verdict(ok, ok ? 'one event per read, nothing held back' : 'events are coalesced or held back'))
+      verdict(ok, ok ? 'one event per write, nothing held back' : 'events are coalesced or held back'))
   }
   for (const [id, lane, what] of [['chat', 'qiao', 'non-streaming chat'], ['stream', 'qiao', 'streaming chat'], ['embed-miss', 'qiao base64', 'embeddings miss path, base64'], ['embed-miss', 'qiao float', 'embeddings miss path, float']] as const) {
     const q = cell(id, 32, lane)

@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { Budget, type Timing } from './lib/measure.js'
 import { children, installExitHandlers, pin, redisVersion, ROOT, stopAll, type Pinning } from './lib/procs.js'
 import { positive } from './lib/stats.js'
-import { PROFILE_DIR, Targets } from './lib/targets.js'
+import { PROFILE_DIR, Targets, type QiaoVariant } from './lib/targets.js'
 import { profileTop } from './profile-top.js'
 import { sections, targets, type Results } from './report.js'
 import { renderHitrate, runHitrate, type HitrateRow } from './suites/hitrate.js'
@@ -119,16 +119,24 @@ async function main (): Promise<void> {
   const results: Results = { cells: [], probe: [], open: [], workers: [] }
   let hitrate: HitrateRow[] = []
   const problems: string[] = []
-  let profileFrom = 0
+  // Start every process the suites need at once: under tsx, start-up is seconds of CPU each.
+  const needs = new Set<'proxy' | QiaoVariant>()
+  for (const suite of suites) {
+    if (['chat', 'stream', 'streams256', 'embed'].includes(suite) && !PROFILE) needs.add('proxy')
+    if (suite !== 'workers') needs.add('memory')
+    if (suite === 'metrics') needs.add('nometrics')
+    if (suite === 'cache' || suite === 'hitrate') needs.add('redis')
+  }
+  const t0 = performance.now()
+  const startups = await Promise.allSettled([t.fake(), ...[...needs].map(async (n) => n === 'proxy' ? await t.proxy() : await t.qiao(n))])
+  for (const s of startups) if (s.status === 'rejected') log(`start-up failed: ${String(s.reason)}`)
+  log(`processes started in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  // The profile summary skips qiao's start-up: count from the first load on.
+  const profileFrom = performance.now()
   const workloads = overheadWorkloads(t, CONC).map((w) => PROFILE ? { ...w, lanes: w.lanes.filter((l) => l.label.startsWith('qiao')) } : w)
   for (const suite of suites) {
     log(`\n[${suite}]`)
     try {
-      if (PROFILE && profileFrom === 0) {
-        // The profile summary skips qiao's start-up: count from the first load on.
-        for (const w of workloads.filter((w) => w.suite === suite)) for (const lane of w.lanes) await lane.target()
-        profileFrom = performance.now()
-      }
       for (const w of workloads.filter((w) => w.suite === suite)) results.cells.push(...await runWorkload(w, timing, budget, log))
       if (suite === 'stream' && CONC.includes(1) && !PROFILE) results.probe.push(...await runStreamProbe(t, timing, budget, log))
       if (suite === 'streams256') results.open.push(...await runOpenStreams(t, timing, budget, log))
@@ -159,6 +167,7 @@ async function main (): Promise<void> {
 
   const write = flag('--write') || (only.length === 0 && LEGACY_ONLY.length === 0 && !QUICK && !PROFILE)
   if (!write) {
+    log(`finished in ${((performance.now() - started) / 1000).toFixed(0)} s`)
     log('bench/RESULTS.md not written (partial, quick or profiling run; --write writes it anyway)')
     return
   }
@@ -204,7 +213,7 @@ ${keep.profile ?? '(no profile notes yet: `BENCH_PROFILE=1 npm run bench` and be
 ${hitrateText !== '' ? hitrateText.trim() : keep.hitrate ?? '(the hit-rate suite has not run yet)'}
 <!-- hitrate:end -->
 `)
-  log('written: bench/RESULTS.md')
+  log(`written: bench/RESULTS.md (${((performance.now() - started) / 1000).toFixed(0)} s)`)
 }
 
 installExitHandlers()

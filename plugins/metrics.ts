@@ -42,27 +42,27 @@ export default fp(async (app) => {
     registers: [registry]
   })
   const resilience = app.resilientCaller
-  new Gauge({
+  registry.registerMetric(new Gauge({
     name: 'qiao_circuit_open',
     help: 'Per target: 0 closed, 1 open, 0.5 half-open',
     labelNames: ['target'] as const,
-    registers: [registry],
+    registers: [],
     collect () {
       this.reset()
       for (const { target, state } of resilience.circuitStates()) this.set({ target }, state === 'open' ? 1 : state === 'half_open' ? 0.5 : 0)
     }
-  })
+  }))
   for (const [name, help, pick] of [
     ['qiao_upstream_in_flight', 'Requests in flight per provider', 'inFlight'],
     ['qiao_upstream_queued', 'Requests waiting for a slot per provider', 'queued']
   ] as const) {
-    new Gauge({
+    registry.registerMetric(new Gauge({
       name,
       help,
       labelNames: ['provider'] as const,
-      registers: [registry],
+      registers: [],
       collect () { for (const c of resilience.concurrency()) this.set({ provider: c.provider }, c[pick]) }
-    })
+    }))
   }
   const tokens = new Counter({
     name: 'qiao_tokens_total',

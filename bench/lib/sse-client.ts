@@ -1,7 +1,8 @@
 // A small SSE load client: what autocannon cannot see. For each streamed answer it records the time to
-// the first complete event, to the last byte, the gaps between events (0 when several arrive in one read:
-// batching shows up as a low median gap and more events per read), whether the stream ended with
-// `data: [DONE]`, and how many streams were open at once.
+// the first complete event, to the last byte, the gaps between events (0 when several arrive together),
+// whether the stream ended with `data: [DONE]`, and how many streams were open at once. node:http emits one
+// 'data' per HTTP chunk of a chunked answer, i.e. per write of the sender: more than one event per read
+// means the sender wrote several events at once (batching), whatever TCP did with them.
 import { Agent, request } from 'node:http'
 
 export interface StreamLoadOptions {
@@ -21,6 +22,7 @@ export interface StreamLoadResult {
   lastByte: number[]
   gaps: number[]
   events: number
+  /** Body 'data' callbacks: HTTP chunks, one per write of the sender. */
   reads: number
   ok: number
   non2xx: number

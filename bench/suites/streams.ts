@@ -1,7 +1,7 @@
 // What autocannon cannot see in a stream, with lib/sse-client.ts:
 // - one stream at a time (concurrency 1): time to the first SSE event and to the last byte with the fake
 //   sending all 50 chunks at once, and the gaps between events with the fake pacing them 2 ms apart
-//   (chunks that leave qiao as they arrive keep the 2 ms gaps and one event per read);
+//   (chunks that leave qiao as they arrive keep one event per write and reach the client spread out);
 // - 256 streams open at once, each 50 chunks 20 ms apart (~1 s): peak RSS and errors.
 import { chatBody, CHAT_MODEL } from '../lib/bodies.js'
 import type { Budget, Timing } from '../lib/measure.js'
@@ -62,7 +62,7 @@ export async function runStreamProbe (t: Targets, timing: Timing, budget: Budget
         const r = await streamLoad({ url, path: lane.path, body, concurrency: 1, seconds: timing.seconds, keepGaps: true })
         merged.set(lane.label, merge(merged.get(lane.label), r))
         log(`  stream c1 ${kind.padEnd(7)} ${lane.label.padEnd(7)} ${String(r.ok).padStart(5)} streams  first event p50 ${fmt(pct(r.firstEvent, 50), 2)} ms  ` +
-          `last byte p50 ${fmt(pct(r.lastByte, 50), 2)} ms  gap p50 ${fmt(pct(r.gaps, 50), 3)} ms  events/read ${fmt(r.events / r.reads, 2)}` +
+          `last byte p50 ${fmt(pct(r.lastByte, 50), 2)} ms  gap p50 ${fmt(pct(r.gaps, 50), 3)} ms  events/write ${fmt(r.events / r.reads, 2)}` +
           `${r.non2xx + r.errors + r.incomplete > 0 ? `  ERRORS ${r.non2xx + r.errors + r.incomplete}` : ''}`)
       }
     }

@@ -117,7 +117,7 @@ function expectedLength (values: Array<Buffer | null>, dimensions: number | unde
 function deferred<T> (): { promise: Promise<T>, resolve: (value: T) => void, reject: (err: unknown) => void } {
   let resolve!: (value: T) => void
   let reject!: (err: unknown) => void
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+  const promise = new Promise<T>((_resolve, _reject) => { resolve = _resolve; reject = _reject })
   promise.catch(() => {}) // a joined waiter may not exist; the fetching request reports the error
   return { promise, resolve, reject }
 }

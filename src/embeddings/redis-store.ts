@@ -19,6 +19,6 @@ export class RedisVectorStore implements VectorStore {
     for (const [key, value] of entries) pipeline.set(key, value, 'PX', ttlMs)
     const results = await pipeline.exec()
     const failed = results?.find(([err]) => err !== null)
-    if (failed !== undefined) throw failed[0] as Error
+    if (failed !== undefined) throw failed[0] instanceof Error ? failed[0] : new Error(String(failed[0]))
   }
 }

@@ -8,31 +8,31 @@
  * endianness, and reads unaligned slices of pooled Buffers without copying.
  */
 
-export function vectorToBuffer(v: ArrayLike<number>): Buffer {
-  const n = v.length;
-  const bytes = new ArrayBuffer(n * 4);
-  const view = new DataView(bytes);
-  for (let i = 0; i < n; i++) view.setFloat32(i * 4, v[i] as number, true);
-  return Buffer.from(bytes);
+export function vectorToBuffer (v: ArrayLike<number>): Buffer {
+  const n = v.length
+  const bytes = new ArrayBuffer(n * 4)
+  const view = new DataView(bytes)
+  for (let i = 0; i < n; i++) view.setFloat32(i * 4, v[i] as number, true)
+  return Buffer.from(bytes)
 }
 
-export function bufferToVector(b: Uint8Array): number[] {
-  const byteLength = b.byteLength;
+export function bufferToVector (b: Uint8Array): number[] {
+  const byteLength = b.byteLength
   if (byteLength % 4 !== 0) {
-    throw new RangeError(`float32 vector byte length must be a multiple of 4, got ${byteLength}`);
+    throw new RangeError(`float32 vector byte length must be a multiple of 4, got ${byteLength}`)
   }
   // Respect byteOffset: Buffers are often slices of a shared pool.
-  const view = new DataView(b.buffer, b.byteOffset, byteLength);
-  const n = byteLength / 4;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-  return out;
+  const view = new DataView(b.buffer, b.byteOffset, byteLength)
+  const n = byteLength / 4
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true)
+  return out
 }
 
-export function vectorToBase64(v: ArrayLike<number>): string {
-  return vectorToBuffer(v).toString('base64');
+export function vectorToBase64 (v: ArrayLike<number>): string {
+  return vectorToBuffer(v).toString('base64')
 }
 
-export function base64ToVector(s: string): number[] {
-  return bufferToVector(Buffer.from(s, 'base64'));
+export function base64ToVector (s: string): number[] {
+  return bufferToVector(Buffer.from(s, 'base64'))
 }

@@ -130,6 +130,7 @@ export class UpstreamError extends GatewayError {
   get defaultFailure (): FailureClass {
     return UPSTREAM_FAILURES[this.code] ?? 'provider_error'
   }
+
   constructor (message: string, options: GatewayErrorOptions = {}) { super(message, 'upstream_error', options) }
 }
 

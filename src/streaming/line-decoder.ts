@@ -12,81 +12,81 @@
  * then swallowed so CRLF split across chunks still counts as one line break.
  */
 
-const LF = 0x0a;
+const LF = 0x0a
 
 export class LineDecoder {
-  readonly #decoder = new TextDecoder('utf-8');
+  readonly #decoder = new TextDecoder('utf-8')
   /** Text after the last terminator seen so far (contains no CR/LF). */
-  #pending = '';
+  #pending = ''
   /** The previous text ended with CR: a leading LF in the next text belongs to it. */
-  #skipLeadingLF = false;
+  #skipLeadingLF = false
 
-  decode(chunk: Uint8Array): string[] {
-    return this.#push(this.#decoder.decode(chunk, { stream: true }));
+  decode (chunk: Uint8Array): string[] {
+    return this.#push(this.#decoder.decode(chunk, { stream: true }))
   }
 
   /** Ends the stream: returns the trailing unterminated line, if non-empty, and resets. */
-  flush(): string[] {
+  flush (): string[] {
     // Incomplete trailing UTF-8 bytes come out as U+FFFD here.
-    const lines = this.#push(this.#decoder.decode());
-    if (this.#pending.length > 0) lines.push(this.#pending);
-    this.#pending = '';
-    this.#skipLeadingLF = false;
-    return lines;
+    const lines = this.#push(this.#decoder.decode())
+    if (this.#pending.length > 0) lines.push(this.#pending)
+    this.#pending = ''
+    this.#skipLeadingLF = false
+    return lines
   }
 
-  #push(text: string): string[] {
-    const lines: string[] = [];
-    if (text.length === 0) return lines; // keeps #skipLeadingLF across empty decodes
+  #push (text: string): string[] {
+    const lines: string[] = []
+    if (text.length === 0) return lines // keeps #skipLeadingLF across empty decodes
 
-    let start = 0;
+    let start = 0
     if (this.#skipLeadingLF) {
-      this.#skipLeadingLF = false;
-      if (text.charCodeAt(0) === LF) start = 1;
+      this.#skipLeadingLF = false
+      if (text.charCodeAt(0) === LF) start = 1
     }
 
-    const len = text.length;
+    const len = text.length
     // Only the new text is scanned: #pending never contains a terminator.
-    let lf = text.indexOf('\n', start);
-    let cr = text.indexOf('\r', start);
+    let lf = text.indexOf('\n', start)
+    let cr = text.indexOf('\r', start)
     while (lf !== -1 || cr !== -1) {
-      let end: number;
-      let next: number;
+      let end: number
+      let next: number
       if (cr !== -1 && (lf === -1 || cr < lf)) {
-        end = cr;
+        end = cr
         if (cr + 1 < len) {
-          next = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+          next = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1
         } else {
-          next = len;
-          this.#skipLeadingLF = true;
+          next = len
+          this.#skipLeadingLF = true
         }
       } else {
-        end = lf;
-        next = lf + 1;
+        end = lf
+        next = lf + 1
       }
 
       if (this.#pending.length > 0) {
-        lines.push(this.#pending + text.slice(start, end));
-        this.#pending = '';
+        lines.push(this.#pending + text.slice(start, end))
+        this.#pending = ''
       } else {
-        lines.push(text.slice(start, end));
+        lines.push(text.slice(start, end))
       }
 
-      start = next;
-      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
-      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
+      start = next
+      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start)
+      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start)
     }
 
-    if (start < len) this.#pending += start === 0 ? text : text.slice(start);
-    return lines;
+    if (start < len) this.#pending += start === 0 ? text : text.slice(start)
+    return lines
   }
 }
 
 /** Splits a byte stream into lines; the final unterminated line is yielded too. */
-export async function* decodeLines(source: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new LineDecoder();
+export async function * decodeLines (source: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new LineDecoder()
   for await (const chunk of source) {
-    for (const line of decoder.decode(chunk)) yield line;
+    for (const line of decoder.decode(chunk)) yield line
   }
-  for (const line of decoder.flush()) yield line;
+  for (const line of decoder.flush()) yield line
 }

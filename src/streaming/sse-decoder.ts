@@ -15,53 +15,53 @@ export interface SseEvent {
 }
 
 export class SseDecoder {
-  #event: string | null = null;
-  #data: string[] = [];
+  #event: string | null = null
+  #data: string[] = []
 
   /** Feeds one line; returns an event when the line is blank and one is pending. */
-  decode(line: string): SseEvent | null {
-    if (line.length === 0) return this.#dispatch();
+  decode (line: string): SseEvent | null {
+    if (line.length === 0) return this.#dispatch()
 
-    const colon = line.indexOf(':');
-    if (colon === 0) return null; // comment
+    const colon = line.indexOf(':')
+    if (colon === 0) return null // comment
 
-    let field: string;
-    let value: string;
+    let field: string
+    let value: string
     if (colon === -1) {
-      field = line;
-      value = '';
+      field = line
+      value = ''
     } else {
-      field = line.slice(0, colon);
-      const valueStart = line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
-      value = line.slice(valueStart);
+      field = line.slice(0, colon)
+      const valueStart = line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1
+      value = line.slice(valueStart)
     }
 
-    if (field === 'data') this.#data.push(value);
-    else if (field === 'event') this.#event = value;
+    if (field === 'data') this.#data.push(value)
+    else if (field === 'event') this.#event = value
     // id, retry and unknown fields are ignored.
-    return null;
+    return null
   }
 
   /** End of input: returns the pending event (no trailing blank line), if any. */
-  flush(): SseEvent | null {
-    return this.#dispatch();
+  flush (): SseEvent | null {
+    return this.#dispatch()
   }
 
-  #dispatch(): SseEvent | null {
-    if (this.#event === null && this.#data.length === 0) return null;
-    const event: SseEvent = { event: this.#event, data: this.#data.join('\n') };
-    this.#event = null;
-    this.#data = [];
-    return event;
+  #dispatch (): SseEvent | null {
+    if (this.#event === null && this.#data.length === 0) return null
+    const event: SseEvent = { event: this.#event, data: this.#data.join('\n') }
+    this.#event = null
+    this.#data = []
+    return event
   }
 }
 
-export async function* decodeSse(lines: AsyncIterable<string>): AsyncGenerator<SseEvent> {
-  const decoder = new SseDecoder();
+export async function * decodeSse (lines: AsyncIterable<string>): AsyncGenerator<SseEvent> {
+  const decoder = new SseDecoder()
   for await (const line of lines) {
-    const event = decoder.decode(line);
-    if (event !== null) yield event;
+    const event = decoder.decode(line)
+    if (event !== null) yield event
   }
-  const last = decoder.flush();
-  if (last !== null) yield last;
+  const last = decoder.flush()
+  if (last !== null) yield last
 }

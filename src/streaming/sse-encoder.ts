@@ -5,17 +5,17 @@
  * JSON.stringify never emits raw newlines, so a single `data:` line is safe.
  */
 
-export const SSE_DONE = 'data: [DONE]\n\n';
+export const SSE_DONE = 'data: [DONE]\n\n'
 
-export function encodeSseData(payload: unknown): string {
-  const json: string | undefined = JSON.stringify(payload);
+export function encodeSseData (payload: unknown): string {
+  const json: string | undefined = JSON.stringify(payload)
   if (json === undefined) {
-    throw new TypeError('SSE payload is not JSON-serialisable');
+    throw new TypeError('SSE payload is not JSON-serialisable')
   }
-  return `data: ${json}\n\n`;
+  return `data: ${json}\n\n`
 }
 
-export function encodeSseError(error: {
+export function encodeSseError (error: {
   message: string;
   type: string;
   param: string | null;
@@ -24,6 +24,6 @@ export function encodeSseError(error: {
   // Rebuilt explicitly: fixed key order and no stray extra properties.
   const body = {
     error: { message: error.message, type: error.type, param: error.param, code: error.code },
-  };
-  return `data: ${JSON.stringify(body)}\n\n`;
+  }
+  return `data: ${JSON.stringify(body)}\n\n`
 }

@@ -1,63 +1,63 @@
-import t from 'tap';
-import { NdjsonParseError, decodeNdjson } from '../../src/streaming/ndjson-decoder.js';
+import t from 'tap'
+import { NdjsonParseError, decodeNdjson } from '../../src/streaming/ndjson-decoder.js'
 
-async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
-  for (const item of items) yield item;
+async function * fromArray<T> (items: T[]): AsyncGenerator<T> {
+  for (const item of items) yield item
 }
 
-async function collect(lines: string[]): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const value of decodeNdjson(fromArray(lines))) out.push(value);
-  return out;
+async function collect (lines: string[]): Promise<unknown[]> {
+  const out: unknown[] = []
+  for await (const value of decodeNdjson(fromArray(lines))) out.push(value)
+  return out
 }
 
 t.test('parses each line as one JSON value', async (t) => {
-  t.same(await collect(['{"a":1}', '[1,2]', '"s"', '3', 'null']), [{ a: 1 }, [1, 2], 's', 3, null]);
-});
+  t.same(await collect(['{"a":1}', '[1,2]', '"s"', '3', 'null']), [{ a: 1 }, [1, 2], 's', 3, null])
+})
 
 t.test('skips empty and whitespace-only lines', async (t) => {
-  t.same(await collect(['', '{"a":1}', '   ', '\t', '{"b":2}', '']), [{ a: 1 }, { b: 2 }]);
-});
+  t.same(await collect(['', '{"a":1}', '   ', '\t', '{"b":2}', '']), [{ a: 1 }, { b: 2 }])
+})
 
 t.test('tolerates surrounding whitespace on a JSON line', async (t) => {
-  t.same(await collect(['  {"done":true}  ']), [{ done: true }]);
-});
+  t.same(await collect(['  {"done":true}  ']), [{ done: true }])
+})
 
 t.test('throws NdjsonParseError on invalid JSON', async (t) => {
-  await t.rejects(collect(['{"ok":1}', '{not json']), NdjsonParseError);
-});
+  await t.rejects(collect(['{"ok":1}', '{not json']), NdjsonParseError)
+})
 
 t.test('the parse error is an Error carrying the bad line and the JSON cause', async (t) => {
   try {
-    await collect(['{oops']);
-    t.fail('should have thrown');
+    await collect(['{oops'])
+    t.fail('should have thrown')
   } catch (err) {
-    t.ok(err instanceof NdjsonParseError);
-    t.ok(err instanceof Error);
-    t.equal((err as NdjsonParseError).name, 'NdjsonParseError');
-    t.match((err as Error).message, '{oops');
-    t.ok((err as Error).cause instanceof SyntaxError);
+    t.ok(err instanceof NdjsonParseError)
+    t.ok(err instanceof Error)
+    t.equal((err as NdjsonParseError).name, 'NdjsonParseError')
+    t.match((err as Error).message, '{oops')
+    t.ok((err as Error).cause instanceof SyntaxError)
   }
-});
+})
 
 t.test('the error message includes at most the first 200 characters of the line', async (t) => {
-  const bad = 'x'.repeat(200) + 'TAIL' + 'y'.repeat(1000);
+  const bad = 'x'.repeat(200) + 'TAIL' + 'y'.repeat(1000)
   try {
-    await collect([bad]);
-    t.fail('should have thrown');
+    await collect([bad])
+    t.fail('should have thrown')
   } catch (err) {
-    const message = (err as Error).message;
-    t.ok(message.includes('x'.repeat(200)), 'first 200 chars present');
-    t.notOk(message.includes('TAIL'), 'char 201 onwards absent');
-    t.ok(message.length < 300, 'message length bounded');
-    t.equal((err as NdjsonParseError).excerpt, 'x'.repeat(200));
+    const message = (err as Error).message
+    t.ok(message.includes('x'.repeat(200)), 'first 200 chars present')
+    t.notOk(message.includes('TAIL'), 'char 201 onwards absent')
+    t.ok(message.length < 300, 'message length bounded')
+    t.equal((err as NdjsonParseError).excerpt, 'x'.repeat(200))
   }
-});
+})
 
 t.test('values before the bad line are still yielded', async (t) => {
-  const seen: unknown[] = [];
+  const seen: unknown[] = []
   await t.rejects(async () => {
-    for await (const v of decodeNdjson(fromArray(['1', '2', 'bad', '3']))) seen.push(v);
-  }, NdjsonParseError);
-  t.same(seen, [1, 2]);
-});
+    for await (const v of decodeNdjson(fromArray(['1', '2', 'bad', '3']))) seen.push(v)
+  }, NdjsonParseError)
+  t.same(seen, [1, 2])
+})
