@@ -25,4 +25,3 @@ export function benchConfig (upstreamUrl: string, options: { redisUrl?: string |
     metrics: { enabled: options.metrics ?? true, auth: false }
   }
 }
-

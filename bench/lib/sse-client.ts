@@ -54,7 +54,11 @@ export async function streamLoad (o: StreamLoadOptions): Promise<StreamLoadResul
       resolve()
     }
     const req = request({
-      agent, host: target.hostname, port: target.port, path: o.path, method: 'POST',
+      agent,
+      host: target.hostname,
+      port: target.port,
+      path: o.path,
+      method: 'POST',
       headers: { 'content-type': 'application/json', 'content-length': body.length, accept: 'text/event-stream' }
     }, (res) => {
       const status = res.statusCode ?? 0
