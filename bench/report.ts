@@ -10,6 +10,8 @@ export interface Results {
   probe: ProbeCell[]
   open: OpenStreamsCell[]
   workers: WorkersCell[]
+  /** From the hit-rate suite: fully cached and all-miss req/s through Redis, measured A/B in one table. */
+  redisHitMiss?: { hit: number, miss: number, connections: number } | undefined
 }
 
 const errorsText = (non2xx: number, errors: number, incomplete = 0, ok = 1): string =>
@@ -119,11 +121,15 @@ export function targets (r: Results): string[] {
   }
   const cached = cell('embed-cached', 1, 'qiao redis')
   if (cached !== undefined) out.push(`- Embeddings fully cached through Redis, p50 ≤ 1 ms for a batch of 16 (concurrency 1): ${fmt(cached.p50, 3)} ms → ${verdict(cached.p50 <= 1, msUnder(cached.p50, 1))}`)
+  // Judged within one interleaved table when the hit-rate suite ran: across suites the box drifts.
   const cached32 = cell('embed-cached', 32, 'qiao redis')
   const miss32 = cell('embed-miss', 32, 'qiao base64')
-  if (cached32 !== undefined && miss32 !== undefined) {
-    const ratio = cached32.rps / miss32.rps
-    out.push(`- Embeddings fully cached through Redis, ≥ 5 × the miss path's req/s (concurrency 32, base64): ${fmt(cached32.rps, 0)} / ${fmt(miss32.rps, 0)} = ${fmt(ratio, 2)}× → ` +
+  const pair = r.redisHitMiss !== undefined
+    ? { ...r.redisHitMiss, where: `hit-rate suite, ${r.redisHitMiss.connections} connections, A/B in one table` }
+    : cached32 !== undefined && miss32 !== undefined ? { hit: cached32.rps, miss: miss32.rps, where: 'concurrency 32, cache and embed suites: across suites, drift is not controlled' } : undefined
+  if (pair !== undefined) {
+    const ratio = pair.hit / pair.miss
+    out.push(`- Embeddings fully cached through Redis, ≥ 5 × the miss path's req/s (${pair.where}): ${fmt(pair.hit, 0)} / ${fmt(pair.miss, 0)} = ${fmt(ratio, 2)}× → ` +
       verdict(ratio >= 5, ratio >= 5 ? `${fmt(ratio / 5, 2)}× the target` : `short by ${fmt(5 - ratio, 2)}×`))
   }
   return out

@@ -7,8 +7,11 @@ import { max, mean, pct } from './stats.js'
 import { ourPids, type Target } from './targets.js'
 
 export interface Timing {
-  /** Warm-up seconds before the first round of a workload, and before later rounds. */
+  /** Seconds of load at concurrency 32 the first time a process is used: its JIT takes ~4 s to settle. */
+  cold: number
+  /** Seconds of load at concurrency 32 before a workload's first run on each target (its own code path). */
   warmupFirst: number
+  /** Seconds of load at the run's concurrency before every run. */
   warmup: number
   seconds: number
   rounds: number
@@ -17,6 +20,7 @@ export interface Timing {
 export class Budget {
   readonly skipped: string[] = []
   constructor (readonly deadline: number) {}
+  remainingMs (): number { return Math.max(0, this.deadline - performance.now()) }
   /** False (and the run is noted as skipped) when `seconds` more would overrun the deadline. */
   allows (what: string, seconds: number): boolean {
     if (performance.now() + seconds * 1000 <= this.deadline) return true
@@ -34,6 +38,17 @@ export interface Round extends Usage {
 }
 
 export type Load = Omit<CannonOptions, 'url' | 'seconds' | 'connections'>
+
+const warmed = new WeakSet<Target>()
+
+/** A process's first load, then a workload's first load on it, both at concurrency 32 and discarded. */
+export async function warmUp (target: Target, load: Load, timing: Timing): Promise<void> {
+  if (!warmed.has(target)) {
+    warmed.add(target)
+    await cannon({ ...load, url: target.url, connections: 32, seconds: timing.cold })
+  }
+  await cannon({ ...load, url: target.url, connections: 32, seconds: timing.warmupFirst })
+}
 
 export async function measureRound (target: Target, load: Load, connections: number, warmup: number, seconds: number): Promise<Round> {
   if (warmup > 0) await cannon({ ...load, url: target.url, connections, seconds: warmup })

@@ -5,7 +5,7 @@
 // memory:0, redis:0, memory:50, redis:50, memory:100, redis:100, memory:100:c1, redis:100:c1.
 import { BATCH, embedBody, fresh, HOT, nativeEmbedBody, REPEATED } from '../lib/bodies.js'
 import { cannon } from '../lib/load.js'
-import type { Budget, Timing } from '../lib/measure.js'
+import { warmUp, type Budget, type Timing } from '../lib/measure.js'
 import { startUsage } from '../lib/proc-stats.js'
 import { fmt, mdTable, mean, pct } from '../lib/stats.js'
 import { ourPids, type Target, type Targets } from '../lib/targets.js'
@@ -66,9 +66,10 @@ async function settledInputs (fakeUrl: string): Promise<number> {
   return last
 }
 
+const pathFor = (w: Workload): string => w.kind === 'baseline' ? '/api/embed' : '/v1/embeddings'
+
 async function measure (w: Workload, target: Target, fakeUrl: string, warmup: number, seconds: number, into: HitrateRow): Promise<void> {
-  const path = w.kind === 'baseline' ? '/api/embed' : '/v1/embeddings'
-  // The 100 % workload starts from a warm cache; the warm-up also fills the repeated half of the 50 % one.
+  const path = pathFor(w)
   await cannon({ url: target.url, path, body: bodyFor(w.kind), connections: w.connections, seconds: warmup })
   const before = await settledInputs(fakeUrl)
   const stop = startUsage(target.pids(), ourPids)
@@ -111,9 +112,12 @@ export async function runHitrate (t: Targets, only: string[], timing: Timing, pr
   for (const w of selected) groups.set(`${w.kind}:${w.connections}`, [...(groups.get(`${w.kind}:${w.connections}`) ?? []), w])
   for (const group of groups.values()) {
     const probe = group[0]?.connections === 1
+    if (!budget.allows(`hitrate ${group[0]?.kind ?? ''} warm-up`, group.length * (timing.cold + timing.warmupFirst))) continue
+    // The 100 % workload starts from a warm cache; the warm-up also fills the repeated half of the 50 % one.
+    for (const w of group) await warmUp(await targetOf(w), { path: pathFor(w), body: bodyFor(w.kind) }, timing)
     for (let round = 0; round < (probe ? 1 : timing.rounds); round++) {
       for (const w of group) {
-        const warmup = round === 0 ? timing.warmupFirst : timing.warmup
+        const warmup = timing.warmup
         const seconds = probe ? probeSeconds : timing.seconds
         if (!budget.allows(`hitrate ${w.id} round ${round + 1}`, warmup + seconds + 0.5)) continue
         const row = rows.get(w.id) as HitrateRow
@@ -170,7 +174,7 @@ export function renderHitrate (rows: HitrateRow[], timing: Timing, probeSeconds:
   }
   return `## Embeddings cache: hit rates (issue 3)
 
-- Load: autocannon ${HITRATE_CONNECTIONS} connections, ${timing.warmupFirst} s warm-up (${timing.warmup} s before later rounds) then ${timing.seconds} s per run,
+- Load: autocannon ${HITRATE_CONNECTIONS} connections, the warm-ups of the Timing line at the top, then ${timing.seconds} s per run,
   ${timing.rounds} round(s) per workload (memory and Redis alternate A/B/A/B), batch of ${BATCH} short texts per request, \`encoding_format: "base64"\`
   through qiao; the baseline posts the same batch to the fake's \`/api/embed\` and gets float JSON back.
   The "1 connection" rows are a ${probeSeconds} s single-connection probe of the fully cached request.

@@ -2,7 +2,7 @@
 // minimal proxy and through qiao, lanes interleaved round by round (A/B/C/A/B/C) so drift hits all alike.
 // Also the cost of metrics (qiao with metrics on vs off, same interleaving).
 import { chatBody, CHAT_MODEL, embedBody, fresh, HOT, nativeEmbedBody, BATCH } from '../lib/bodies.js'
-import { measureRound, summarize, type Budget, type Load, type Round, type Summary, type Timing } from '../lib/measure.js'
+import { measureRound, summarize, warmUp, type Budget, type Load, type Round, type Summary, type Timing } from '../lib/measure.js'
 import { fmt, pct } from '../lib/stats.js'
 import type { Target, Targets } from '../lib/targets.js'
 
@@ -92,11 +92,13 @@ export async function runWorkload (w: Workload, timing: Timing, budget: Budget, 
   const cells: Cell[] = []
   const targets = new Map<string, Target>()
   for (const lane of w.lanes) targets.set(lane.label, await lane.target())
+  if (!budget.allows(`${w.id} warm-up`, w.lanes.length * (timing.cold + timing.warmupFirst))) return cells
+  for (const lane of w.lanes) await warmUp(targets.get(lane.label) as Target, lane.load, timing)
   for (const conc of w.conc) {
     const rounds = new Map<string, Round[]>(w.lanes.map((l) => [l.label, []]))
     for (let round = 0; round < timing.rounds; round++) {
       for (const lane of w.lanes) {
-        const warmup = round === 0 ? timing.warmupFirst : timing.warmup
+        const warmup = timing.warmup
         if (!budget.allows(`${w.id} c${conc} ${lane.label} round ${round + 1}`, warmup + timing.seconds)) continue
         const r = await measureRound(targets.get(lane.label) as Target, lane.load, conc, warmup, timing.seconds)
         rounds.get(lane.label)?.push(r)

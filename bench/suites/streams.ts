@@ -55,7 +55,7 @@ export async function runStreamProbe (t: Targets, timing: Timing, budget: Budget
     const rounds = kind === 'instant' ? timing.rounds : 1
     for (let round = 0; round < rounds; round++) {
       for (const lane of lanes(t)) {
-        const warmup = round === 0 ? timing.warmupFirst : timing.warmup
+        const warmup = round === 0 ? timing.warmupFirst : timing.warmup // the stream suite ran first: JIT-warm
         if (!budget.allows(`stream probe ${kind} ${lane.label} round ${round + 1}`, warmup + timing.seconds)) continue
         const { url } = await lane.target()
         await streamLoad({ url, path: lane.path, body, concurrency: 1, seconds: warmup })

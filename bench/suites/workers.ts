@@ -2,12 +2,11 @@
 // config file, both unpinned (node:cluster spreads the workers over both cores, which the load generator and
 // the fake upstream share), non-streaming chat at concurrency 32, A/B/A/B.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chatBody, CHAT_MODEL } from '../lib/bodies.js'
-import { measureRound, summarize, type Budget, type Round, type Summary, type Timing } from '../lib/measure.js'
-import { processTree, rssBytes } from '../lib/proc-stats.js'
+import { measureRound, summarize, warmUp, type Budget, type Round, type Summary, type Timing } from '../lib/measure.js'
+import { cpuSeconds, processTree, rssBytes } from '../lib/proc-stats.js'
 import { freePort, sleep, startChild, stopChild, type Child, type Pinning } from '../lib/procs.js'
 import { benchConfig } from '../lib/qiao-config.js'
 import { fmt, pct } from '../lib/stats.js'
@@ -15,42 +14,32 @@ import type { Target, Targets } from '../lib/targets.js'
 
 export interface WorkersCell { workers: number, conc: number, summary: Summary }
 
-/** One GET on a new connection: with node:cluster each new connection may land on another worker. */
-async function getFresh (url: string): Promise<{ status: number, body: string }> {
-  return await new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk }).on('end', () => { resolve({ status: res.statusCode ?? 0, body }) })
-    })
-    req.setTimeout(2000, () => { req.destroy(new Error('timeout')) })
-    req.once('error', reject)
-    req.end()
-  })
-}
-
-/** Ready once `workers` distinct processes answer /metrics (told apart by their start time). */
-async function waitForWorkers (child: Child, url: string, workers: number, timeoutMs = 90_000): Promise<void> {
-  const seen = new Set<string>()
+/** Ready once /healthz answers and every process (primary and N workers) has finished starting: under tsx
+ * start-up is seconds of CPU, so a worker whose CPU time stops growing is up and listening. */
+async function waitForWorkers (child: Child, url: string, workers: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (seen.size < workers) {
+  let last = new Map<number, number>()
+  for (;;) {
     if (child.proc.exitCode !== null) throw new Error(`qiao --workers ${workers} exited\n${child.stderr()}`)
-    if (Date.now() > deadline) throw new Error(`qiao --workers ${workers}: ${seen.size} workers ready after ${timeoutMs} ms\n${child.stderr()}`)
-    const answer = await getFresh(`${url}/metrics`).catch(() => undefined)
-    const started = answer?.status === 200 ? /^qiao_process_start_time_seconds (\S+)/m.exec(answer.body)?.[1] : undefined
-    if (started !== undefined) seen.add(started)
-    else await sleep(250)
+    if (Date.now() > deadline) throw new Error(`qiao --workers ${workers} not ready after ${timeoutMs} ms\n${child.stderr()}`)
+    await sleep(500)
+    const pids = processTree(child.pid)
+    const now = new Map(pids.map((pid) => [pid, cpuSeconds(pid)]))
+    const settled = pids.length === (workers > 1 ? workers + 1 : 1) && pids.every((pid) => (now.get(pid) ?? 0) - (last.get(pid) ?? 0) < 0.05)
+    last = now
+    if (settled && (await fetch(`${url}/healthz`).then((res) => res.ok, () => false))) return
   }
 }
 
-async function startServer (workers: number, upstream: string, dir: string, pinning: Pinning): Promise<Target> {
+async function startServer (workers: number, upstream: string, dir: string, pinning: Pinning, timeoutMs: number): Promise<Target> {
   const port = await freePort()
   const file = join(dir, `qiao-workers-${workers}.yaml`)
-  // JSON is YAML; metrics stay on (the readiness check reads them).
+  // JSON is YAML.
   writeFileSync(file, JSON.stringify(benchConfig(upstream, { port }), null, 2))
   const child = startChild(`qiao --workers ${workers}`, process.execPath, ['--import', 'tsx', join('bench', 'server-guard.ts'), '--config', file, '--workers', String(workers)],
     { cpu: pinning.all, env: { ...process.env, NODE_ENV: 'production' }, echoStderr: true })
   const url = `http://127.0.0.1:${port}`
-  await waitForWorkers(child, url, workers)
+  await waitForWorkers(child, url, workers, timeoutMs)
   const pids = (): number[] => processTree(child.pid)
   return { name: `qiao --workers ${workers}`, url, pids, child, idleRss: pids().reduce((sum, pid) => sum + rssBytes(pid), 0) }
 }
@@ -60,13 +49,15 @@ export async function runWorkers (t: Targets, pinning: Pinning, timing: Timing, 
   const dir = mkdtempSync(join(tmpdir(), 'qiao-bench-'))
   const servers: Target[] = []
   try {
-    for (const n of [1, 2]) servers.push(await startServer(n, upstream, dir, pinning))
+    for (const n of [1, 2]) servers.push(await startServer(n, upstream, dir, pinning, Math.min(90_000, budget.remainingMs())))
     const conc = 32
     const load = { path: '/v1/chat/completions', body: chatBody(CHAT_MODEL, false) }
     const rounds = servers.map((): Round[] => [])
+    if (!budget.allows('workers warm-up', servers.length * (timing.cold + timing.warmupFirst))) return []
+    for (const server of servers) await warmUp(server, load, timing)
     for (let round = 0; round < timing.rounds; round++) {
       for (const [i, server] of servers.entries()) {
-        const warmup = round === 0 ? timing.warmupFirst : timing.warmup
+        const warmup = timing.warmup
         if (!budget.allows(`workers ${i + 1} round ${round + 1}`, warmup + timing.seconds)) continue
         const r = await measureRound(server, load, conc, warmup, timing.seconds)
         rounds[i]?.push(r)
