@@ -124,8 +124,9 @@ async function main (): Promise<void> {
   const needs = new Set<'proxy' | QiaoVariant>()
   for (const suite of suites) {
     if (['chat', 'stream', 'streams256', 'embed'].includes(suite) && !PROFILE) needs.add('proxy')
-    if (suite !== 'workers') needs.add('memory')
-    if (suite === 'metrics') needs.add('nometrics')
+    if (suite !== 'workers' && suite !== 'metrics') needs.add('memory')
+    // Two fresh twins: the main instance's history (heap, JIT) would otherwise weigh on one side.
+    if (suite === 'metrics') { needs.add('metrics'); needs.add('nometrics') }
     if (suite === 'cache' || suite === 'hitrate') needs.add('redis')
   }
   const t0 = performance.now()
@@ -194,7 +195,7 @@ Written by \`npm run bench\` (bench/run.ts; bench/README.md explains every colum
   redis-server share one core while the measured gateway has the other to itself (but not from other users of the machine).
 - Load average (1 / 5 / 15 min): ${loadStart} at the start, ${loadavg()} at the end. "other procs CPU" is the share of all cores
   (200 % = both) used during the run by processes outside the benchmark; "target CPU" is the share of one core the measured gateway used.
-- Timing: warm-ups, all discarded: ${timing.cold} s at concurrency 32 the first time a process is used (its JIT needs ~4 s to settle on one core),
+- Timing: warm-ups, all discarded: ${timing.cold} s at concurrency 32 the first time a process is used (its JIT needs 3–4 s to settle on one core),
   ${timing.warmupFirst} s at concurrency 32 before a workload's first run on each target, ${timing.warmup} s at the run's concurrency before every run;
   then ${timing.seconds} s per run, ${timing.rounds} round(s) per workload, the targets of a workload interleaved round by round (A/B/C/A/B/C) so drift shows. Fake upstream latency: ${process.env['BENCH_FAKE_LATENCY_MS'] ?? '0'} ms.
 - Latencies are every 2xx response's time in ms (fractional), pooled over rounds; "added" is the row's percentile minus the direct row's

@@ -44,6 +44,8 @@ export async function cannon (o: CannonOptions): Promise<CannonResult> {
       url: dynamic ? o.url : o.url + o.path,
       connections: o.connections,
       duration: o.seconds,
+      // autocannon checks whether the run is over once per sample interval (1 s by default: a 0.25 s run would last 1 s).
+      sampleInt: 100,
       pipelining: 1,
       timeout: 10,
       ...(dynamic ? { requests: [request] } : { method: request.method ?? 'POST', headers, ...(typeof body === 'string' ? { body } : {}) })

@@ -7,7 +7,7 @@ import { max, mean, pct } from './stats.js'
 import { ourPids, type Target } from './targets.js'
 
 export interface Timing {
-  /** Seconds of load at concurrency 32 the first time a process is used: its JIT takes ~4 s to settle. */
+  /** Seconds of load at concurrency 32 the first time a process is used: its JIT takes 3–4 s to settle. */
   cold: number
   /** Seconds of load at concurrency 32 before a workload's first run on each target (its own code path). */
   warmupFirst: number

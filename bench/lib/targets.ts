@@ -15,7 +15,8 @@ export interface Target {
   idleRss: number
 }
 
-export type QiaoVariant = 'memory' | 'redis' | 'nometrics'
+/** memory: the main instance; metrics / nometrics: two fresh twins for the metrics on/off pair. */
+export type QiaoVariant = 'memory' | 'redis' | 'metrics' | 'nometrics'
 
 export interface TargetOptions {
   pinning: Pinning

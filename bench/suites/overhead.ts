@@ -71,7 +71,7 @@ export function overheadWorkloads (t: Targets, conc: number[]): Workload[] {
       id: 'metrics',
       label: 'chat, non-streaming, metrics on vs off',
       lanes: [
-        { label: 'qiao metrics on', target: () => t.qiao('memory'), load: { path: '/v1/chat/completions', body: chatBody(CHAT_MODEL, false) } },
+        { label: 'qiao metrics on', target: () => t.qiao('metrics'), load: { path: '/v1/chat/completions', body: chatBody(CHAT_MODEL, false) } },
         { label: 'qiao metrics off', target: () => t.qiao('nometrics'), load: { path: '/v1/chat/completions', body: chatBody(CHAT_MODEL, false) } }
       ],
       conc: [32],
