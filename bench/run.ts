@@ -166,7 +166,7 @@ async function main (): Promise<void> {
   const miss = hitrate.find((h) => h.w.id === 'redis:0')
   if (hit !== undefined && miss !== undefined) results.redisHitMiss = { hit: mean(hit.rps), miss: mean(miss.rps), connections: hit.w.connections }
   const targetLines = targets(results)
-  const body = sections(results, { workers: 'qiao started from src/server.ts with `--workers N` and a config file, **unpinned** (its processes use both cores, shared with the load generator and the fake upstream, which stay on CPU 0); figures are the sum over the primary and its workers.' })
+  const body = sections(results, { workers: 'qiao started from src/server.ts with `--workers N` and a config file, **unpinned** (its processes use both cores, shared with the load generator and the fake upstream, which stay on CPU 0); figures are the sum over the primary and its workers. The load generator and the fake upstream need most of a core here, so a second worker can only use what is left of it.' })
   const hitrateText = hitrate.length > 0 ? renderHitrate(hitrate, timing, PROBE_S) : ''
   log(`\n${body}\n\n${hitrateText}\nTargets (issue 6):\n${targetLines.length > 0 ? targetLines.join('\n') : '(none measured in this run)'}\n${problems.length > 0 ? `\nProblems:\n- ${problems.join('\n- ')}\n` : ''}`)
 
@@ -185,7 +185,7 @@ async function main (): Promise<void> {
 
 Written by \`npm run bench\` (bench/run.ts; bench/README.md explains every column).
 
-**Figures taken under load are not representative.** ${loaded ? `This run started with a load average of ${loadStart.split(' / ')[0]} on ${nproc} cores (other engineers' test runs): every figure below, and above all every latency, includes waiting for a core; read them as a smoke test of the benchmark, not as qiao's performance.` : 'Read them as relative figures for this machine.'}${QUICK ? ' This was a `--quick` run (half-second runs, one round): the figures only show that every workload works.' : ''}
+**Figures taken under load are not representative.** ${loaded ? `This run started with a load average of ${loadStart.split(' / ')[0]} on ${nproc} cores (other work on the machine, earlier benchmark runs included): every figure below, and above all every latency, includes waiting for a core; read them as a smoke test of the benchmark, not as qiao's performance.` : 'Read them as relative figures for this machine.'}${QUICK ? ' This was a `--quick` run (half-second runs, one round): the figures only show that every workload works.' : ''}
 
 - Date: ${new Date().toISOString()}
 - Machine: \`nproc\` = ${nproc}, CPU: ${cpuModel}, Node ${process.version}, redis-server ${redisVersion()}
