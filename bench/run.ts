@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
+import { compileForBench } from './lib/compiled.js'
 import { Budget, type Timing } from './lib/measure.js'
 import { children, installExitHandlers, pin, redisVersion, ROOT, stopAll, type Pinning } from './lib/procs.js'
 import { mean, positive } from './lib/stats.js'
@@ -64,7 +65,7 @@ function pinningNote (p: Pinning, proxyCpu: string | undefined): string {
     'The --workers comparison runs qiao unpinned (both cores).'
 }
 
-/** qiao's main-thread profiles → bench/profiles/qiao-<variant>-<pid>.cpuprofile; tsx's loader-thread ones are dropped. */
+/** qiao's main-thread profiles → bench/profiles/qiao-<variant>-<pid>.cpuprofile; other threads' are dropped. */
 function nameProfiles (t: Targets): Array<{ file: string, pid: number }> {
   const kept: Array<{ file: string, pid: number }> = []
   for (const file of readdirSync(PROFILE_DIR)) {
@@ -102,6 +103,8 @@ function kept (file: string): { hitrate: string | undefined, profile: string | u
 async function main (): Promise<void> {
   const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s))
   if (unknown.length > 0) throw new Error(`--only ${unknown.join(',')}: unknown; suites are ${SUITES.join(', ')}`)
+  log('compiling src, plugins and bench into dist/ …')
+  compileForBench()
   const started = performance.now()
   const budget = new Budget(started + BUDGET_S * 1000)
   const loadStart = loadavg()
@@ -120,7 +123,7 @@ async function main (): Promise<void> {
   const results: Results = { cells: [], probe: [], open: [], workers: [] }
   let hitrate: HitrateRow[] = []
   const problems: string[] = []
-  // Start every process the suites need at once: under tsx, start-up is seconds of CPU each.
+  // Start every process the suites need at once: start-up is a second of CPU each.
   const needs = new Set<'proxy' | QiaoVariant>()
   for (const suite of suites) {
     if (['chat', 'stream', 'streams256', 'embed'].includes(suite) && !PROFILE) needs.add('proxy')

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { durationMs } from '../src/config/duration.js'
 import { AuthenticationError, PermissionDeniedError } from '../src/errors/gateway-error.js'
 import { MemoryAdminKeys, RedisAdminKeys } from '../src/auth/admin-keys.js'
@@ -16,6 +16,7 @@ import { RedisCounters } from '../src/limits/redis-counters.js'
 import { UsageRecorder } from '../src/usage/recorder.js'
 import { RedisUsage } from '../src/usage/redis-usage.js'
 import { MemoryUsage } from '../src/usage/usage-store.js'
+import { settleHook } from './settle-hook.js'
 
 export interface GatewayAuth {
   keys: KeyStore
@@ -74,49 +75,63 @@ export default fp(async (app) => {
     return record
   }
 
-  app.addHook('onRequest', async (request) => {
+  /** Who is calling; a promise only when a key must be looked up (open mode and the master key answer at once). */
+  function authenticate (request: FastifyRequest): Promise<void> | undefined {
     const route = request.routeOptions.url ?? ''
     if (route.startsWith('/admin/') || (route === '/metrics' && metrics.auth)) {
       if (masterHash === undefined) throw new AuthenticationError('The admin API is disabled: set auth.masterKey (QIAO_MASTER_KEY)')
       const presented = presentedKey(request.headers)
-      if (presented !== undefined && isMaster(presented)) return
-      await keyRecord(presented)
-      throw new PermissionDeniedError('This route needs the master key', { failure: 'caller_unauthenticated' })
+      if (presented !== undefined && isMaster(presented)) return undefined
+      return keyRecord(presented).then(() => {
+        throw new PermissionDeniedError('This route needs the master key', { failure: 'caller_unauthenticated' })
+      })
     }
-    if (!API_ROUTE.test(route)) return
+    if (!API_ROUTE.test(route)) return undefined
     if (open) {
       request.qiao.team = DEFAULT_TEAM
       callers.set(request, { allows: ANYTHING })
-      return
+      return undefined
     }
     const presented = presentedKey(request.headers)
     if (presented !== undefined && isMaster(presented)) {
       request.qiao.keyId = MASTER_ID
       request.qiao.team = DEFAULT_TEAM
       callers.set(request, { id: MASTER_ID, allows: ANYTHING })
-      return
+      return undefined
     }
-    const record = await keyRecord(presented)
-    request.qiao.keyId = record.id
-    request.qiao.team = record.team
-    callers.set(request, { id: record.id, record, allows: modelMatcher(record.models) })
-  })
+    return keyRecord(presented).then((record) => {
+      request.qiao.keyId = record.id
+      request.qiao.team = record.team
+      callers.set(request, { id: record.id, record, allows: modelMatcher(record.models) })
+    })
+  }
 
-  app.addHook('preHandler', async (request, reply) => {
+  /** Model access, then the key's limits; a promise only when a keyed caller's limits must be checked. */
+  function admit (request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     const caller = callers.get(request)
     const model = (request.body as { model?: unknown } | undefined)?.model
-    if (caller === undefined || typeof model !== 'string') return
+    if (caller === undefined || typeof model !== 'string') return undefined
     caller.model = model
     if (!caller.allows(model)) {
       throw new PermissionDeniedError(`This key may not use the model '${model}'`, { code: 'model_not_allowed', param: 'model' })
     }
-    if (caller.record === undefined) return
-    const admission = await limiter.admit(caller.record, estimateTokens(request.body))
-    void reply.headers(admission.headers)
-    if (admission.charge !== undefined) caller.charge = admission.charge
+    if (caller.record === undefined) return undefined
+    return limiter.admit(caller.record, estimateTokens(request.body)).then((admission) => {
+      void reply.headers(admission.headers)
+      if (admission.charge !== undefined) caller.charge = admission.charge
+    })
+  }
+
+  // Callback-style hooks: every request passes here, and most need no promise at all.
+  app.addHook('onRequest', (request, _reply, done) => { settleHook(() => authenticate(request), done) })
+  app.addHook('preHandler', (request, reply, done) => { settleHook(() => admit(request, reply), done) })
+
+  app.addHook('onResponse', (request, reply, done) => {
+    settleUsage(request, reply)
+    done()
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  function settleUsage (request: FastifyRequest, reply: FastifyReply): void {
     const caller = callers.get(request)
     if (caller?.id === undefined || caller.model === undefined) return
     const used = request.qiao.usage
@@ -136,7 +151,7 @@ export default fp(async (app) => {
       failed,
       cached_inputs: Number(request.qiao.cache?.split('/')[0] ?? 0) || 0
     })
-  })
+  }
 
   app.decorate('auth', {
     keys: store,

@@ -32,18 +32,25 @@ export default fp(async (app) => {
       return () => { deadlines.delete(stop) }
     }
   })
-  app.addHook('onRequest', async (request, reply) => {
-    if (!shuttingDown || OPEN_DURING_SHUTDOWN.has(request.url.split('?')[0] ?? '')) return
+  // Callback-style hooks: every request passes them, and only during shutdown do they do anything.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!shuttingDown || OPEN_DURING_SHUTDOWN.has(request.url.split('?')[0] ?? '')) {
+      done()
+      return
+    }
     const error = new GatewayShuttingDownError()
     request.qiao.failure = error.failure
-    return await reply.code(error.statusCode).headers({ ...error.headers, connection: 'close', 'x-qiao-error': error.failure }).send(error.toBody())
+    // Answering from a callback-style hook ends the request here: `done` is not called.
+    void reply.code(error.statusCode).headers({ ...error.headers, connection: 'close', 'x-qiao-error': error.failure }).send(error.toBody())
   })
   // Connections kept alive would hold the close open long after their last answer: end each one with it.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (shuttingDown) void reply.header('connection', 'close')
+    done(null, payload)
   })
-  app.addHook('onResponse', async () => {
+  app.addHook('onResponse', (_request, _reply, done) => {
     if (shuttingDown) app.server.closeIdleConnections()
+    done()
   })
   app.addHook('preClose', async () => {
     shuttingDown = true

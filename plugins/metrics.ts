@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
@@ -81,7 +82,12 @@ export default fp(async (app) => {
   cacheGauge('qiao_embedding_cache_errors_total', 'Cache store failures and timeouts (each opens the circuit)', (s) => s.errors)
   cacheGauge('qiao_embedding_cache_bypassed_total', 'Cache calls skipped while the circuit was open', (s) => s.bypassed)
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    count(request, reply)
+    done()
+  })
+
+  function count (request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url ?? 'unknown'
     if (route === '/metrics') return
     const { model = '', provider = '', usage } = request.qiao
@@ -91,7 +97,7 @@ export default fp(async (app) => {
     if (request.qiao.firstChunkMs !== undefined) timeToFirstToken.observe({ provider, model }, request.qiao.firstChunkMs / 1000)
     if (usage?.prompt_tokens !== undefined && usage.prompt_tokens > 0) tokens.inc({ direction: 'in', model }, usage.prompt_tokens)
     if (usage?.completion_tokens !== undefined && usage.completion_tokens > 0) tokens.inc({ direction: 'out', model }, usage.completion_tokens)
-  })
+  }
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     void reply.type(registry.contentType)
     return await registry.metrics()

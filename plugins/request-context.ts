@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { FailureClass } from '../src/errors/gateway-error.js'
 import type { Usage } from '../src/schemas/openai-types.js'
@@ -31,13 +32,24 @@ declare module 'fastify' {
  * per request with what an operator needs: route, status, latency, provider, model, token usage.
  * Prompts and completions are never logged.
  */
+/** pino's check; Fastify's logger when logging is off (`logger: false`) has none and logs nothing. */
+const infoEnabled = (log: FastifyBaseLogger): boolean =>
+  (log as Partial<{ isLevelEnabled: (level: string) => boolean }>).isLevelEnabled?.('info') === true
+
 export default fp(async (app) => {
   app.decorateRequest('qiao', null as unknown as RequestContext)
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     request.qiao = {}
-    reply.header('x-request-id', request.id)
+    void reply.header('x-request-id', request.id)
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    if (infoEnabled(request.log)) logRequest(request, reply)
+    done()
+  })
+
+  function logRequest (request: FastifyRequest, reply: FastifyReply): void {
     const { provider, upstreamModel, model, usage, attempts, cache } = request.qiao
     request.log.info({
       method: request.method,
@@ -51,5 +63,5 @@ export default fp(async (app) => {
       ...(cache !== undefined ? { cache } : {}),
       ...(request.qiao.failure !== undefined ? { failure: request.qiao.failure } : {})
     }, 'request')
-  })
+  }
 }, { name: 'request-context', fastify: '5.x' })

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { children, ROOT, startAnnounced, startRedis, type Child, type Pinning } from './procs.js'
+import { benchScript } from './compiled.js'
 import { processTree, rssBytes } from './proc-stats.js'
 
 export interface Target {
@@ -27,7 +28,6 @@ export interface TargetOptions {
 }
 
 export const PROFILE_DIR = join(ROOT, 'bench', 'profiles')
-const TSX = ['--import', 'tsx']
 
 export class Targets {
   private readonly started = new Map<string, Promise<Target>>()
@@ -44,7 +44,7 @@ export class Targets {
 
   fake (): Promise<Target> {
     return this.once('fake', async () => {
-      const { child, url } = await startAnnounced('fake upstream', process.execPath, [...TSX, join('bench', 'fake-upstream.ts')], { cpu: this.o.pinning.other })
+      const { child, url } = await startAnnounced('fake upstream', process.execPath, [benchScript('fake-upstream')], { cpu: this.o.pinning.other })
       return { name: 'direct', url, pids: () => [], child, idleRss: Number.NaN }
     })
   }
@@ -52,7 +52,7 @@ export class Targets {
   proxy (): Promise<Target> {
     return this.once('proxy', async () => {
       const upstream = (await this.fake()).url
-      const { child, url } = await startAnnounced('minimal proxy', process.execPath, [...TSX, join('bench', 'minimal-proxy.ts')],
+      const { child, url } = await startAnnounced('minimal proxy', process.execPath, [benchScript('minimal-proxy')],
         { cpu: this.o.proxyCpu, env: { ...process.env, BENCH_UPSTREAM_URL: upstream } })
       return { name: 'proxy', url, pids: () => [child.pid], child, idleRss: rssBytes(child.pid) }
     })
@@ -75,14 +75,14 @@ export class Targets {
         env['BENCH_REDIS_URL'] = redis.url
         env['BENCH_REDIS_PID'] = String(redis.child.pid)
       } else delete env['BENCH_REDIS_URL']
-      const args = [...TSX]
+      const args: string[] = []
       if (this.o.profileDir !== undefined) {
         mkdirSync(this.o.profileDir, { recursive: true })
-        // Default file names carry pid and thread id; tsx's loader thread writes a profile too.
+        // Default file names carry pid and thread id.
         args.push('--cpu-prof', '--cpu-prof-dir', this.o.profileDir)
       }
       const name = variant === 'memory' ? 'qiao' : `qiao (${variant})`
-      const { child, url, info } = await startAnnounced(name, process.execPath, [...args, join('bench', 'serve.ts')], { cpu: this.o.pinning.gateway, env, echoStderr: this.o.echoQiao })
+      const { child, url, info } = await startAnnounced(name, process.execPath, [...args, benchScript('serve')], { cpu: this.o.pinning.gateway, env, echoStderr: this.o.echoQiao })
       const store = variant === 'redis' ? 'redis' : 'memory'
       if (info['store'] !== store) throw new Error(`${name} started with the ${String(info['store'])} store (redis: ${String(info['redis'])})`)
       this.qiaoPids.set(child.pid, variant)

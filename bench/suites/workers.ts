@@ -1,4 +1,4 @@
-// Scaling out: src/server.ts (the real entry point, through tsx and bench/server-guard.ts) with `--workers 1` and `--workers 2` and a
+// Scaling out: src/server.ts (the real entry point, compiled, through bench/server-guard.ts) with `--workers 1` and `--workers 2` and a
 // config file, both unpinned (node:cluster spreads the workers over both cores, which the load generator and
 // the fake upstream share), non-streaming chat at concurrency 32, A/B/A/B.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,12 +9,13 @@ import { measureRound, summarize, warmUp, type Budget, type Round, type Summary,
 import { cpuSeconds, processTree, rssBytes } from '../lib/proc-stats.js'
 import { freePort, sleep, startChild, stopChild, type Child, type Pinning } from '../lib/procs.js'
 import { benchConfig } from '../lib/qiao-config.js'
+import { benchScript } from '../lib/compiled.js'
 import { fmt, pct } from '../lib/stats.js'
 import type { Target, Targets } from '../lib/targets.js'
 
 export interface WorkersCell { workers: number, conc: number, summary: Summary }
 
-/** Ready once /healthz answers and every process (primary and N workers) has finished starting: under tsx
+/** Ready once /healthz answers and every process (primary and N workers) has finished starting:
  * start-up is seconds of CPU, so a worker whose CPU time stops growing is up and listening. */
 async function waitForWorkers (child: Child, url: string, workers: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -36,7 +37,7 @@ async function startServer (workers: number, upstream: string, dir: string, pinn
   const file = join(dir, `qiao-workers-${workers}.yaml`)
   // JSON is YAML.
   writeFileSync(file, JSON.stringify(benchConfig(upstream, { port }), null, 2))
-  const child = startChild(`qiao --workers ${workers}`, process.execPath, ['--import', 'tsx', join('bench', 'server-guard.ts'), '--config', file, '--workers', String(workers)],
+  const child = startChild(`qiao --workers ${workers}`, process.execPath, [benchScript('server-guard'), '--config', file, '--workers', String(workers)],
     { cpu: pinning.all, env: { ...process.env, NODE_ENV: 'production' }, echoStderr: true })
   const url = `http://127.0.0.1:${port}`
   await waitForWorkers(child, url, workers, timeoutMs)

@@ -18,13 +18,23 @@ export class CacheMissError extends GatewayError {
   }
 }
 
-export interface CachedEmbedRequest {
+export interface CacheLookupRequest {
   items: EmbeddingItem[]
   namespace: string
   mode: CacheMode
   dimensions: number | undefined
-  /** Embeds the given distinct inputs upstream. */
-  fetch: (items: EmbeddingItem[]) => Promise<EmbedResult>
+}
+
+/** What the store holds for a request's inputs: complete when nothing needs to go upstream. */
+export interface CacheLookup {
+  readonly items: EmbeddingItem[]
+  readonly mode: CacheMode
+  /** One key per input, duplicates included. */
+  readonly keys: string[]
+  /** Distinct keys the store did not have. */
+  readonly missing: string[]
+  readonly found: Map<string, Buffer>
+  readonly complete: boolean
 }
 
 export interface CachedEmbedResult {
@@ -36,12 +46,16 @@ export interface CachedEmbedResult {
   promptTokens: number
 }
 
+/** Embeds the given distinct inputs upstream. */
+export type FetchEmbeddings = (items: EmbeddingItem[]) => Promise<EmbedResult>
+
 export class CachedEmbedder {
   private readonly inflight = new Map<string, Promise<Buffer>>()
 
   constructor (private readonly cache: EmbeddingCache | undefined) {}
 
-  async embed ({ items, namespace, mode, dimensions, fetch }: CachedEmbedRequest): Promise<CachedEmbedResult> {
+  /** Reads the store once; a complete lookup is answered without the upstream (see `answer`). */
+  async lookup ({ items, namespace, mode, dimensions }: CacheLookupRequest): Promise<CacheLookup> {
     const keys = items.map((item) => cacheKey(namespace, item))
     const unique = [...new Set(keys)]
     const found = new Map<string, Buffer>()
@@ -54,12 +68,21 @@ export class CachedEmbedder {
     if (mode === 'only-if-cached' && missing.length > 0) {
       throw new CacheMissError(keys.filter((key) => !found.has(key)).length, keys.length)
     }
+    return { items, mode, keys, missing, found, complete: missing.length === 0 }
+  }
 
-    const joined = missing.flatMap((key) => {
+  /**
+   * The lookup's answer, fetching what it lacks: concurrent misses for the same key share one upstream
+   * call. A lookup may be completed again after a failed fetch (a retry): what arrived is kept.
+   */
+  async complete (lookup: CacheLookup, fetch: FetchEmbeddings): Promise<CachedEmbedResult> {
+    const { items, mode, keys, missing, found } = lookup
+    const wanted = missing.filter((key) => !found.has(key))
+    const joined = wanted.flatMap((key) => {
       const running = this.inflight.get(key)
       return running === undefined ? [] : [[key, running] as const]
     })
-    const toFetch = missing.filter((key) => !this.inflight.has(key))
+    const toFetch = wanted.filter((key) => !this.inflight.has(key))
     let promptTokens = await this.fetchMisses(toFetch, keys, items, mode, fetch, found)
     // A shared call that failed (or whose client went away) is no answer for this request: fetch those itself.
     const orphaned: string[] = []
@@ -71,14 +94,23 @@ export class CachedEmbedder {
       }
     }))
     promptTokens += await this.fetchMisses(orphaned, keys, items, mode, fetch, found)
+    return { ...this.answer(lookup), promptTokens }
+  }
 
+  /** `lookup` then `complete`. */
+  async embed (request: CacheLookupRequest & { fetch: FetchEmbeddings }): Promise<CachedEmbedResult> {
+    return await this.complete(await this.lookup(request), request.fetch)
+  }
+
+  /** The vectors of a complete lookup, in input order. */
+  answer ({ keys, missing, found }: CacheLookup): CachedEmbedResult {
     const missingSet = new Set(missing)
     const hits = keys.filter((key) => !missingSet.has(key)).length
-    return { vectors: keys.map((key) => found.get(key) as Buffer), hits, promptTokens }
+    return { vectors: keys.map((key) => found.get(key) as Buffer), hits, promptTokens: 0 }
   }
 
   private async fetchMisses (toFetch: string[], keys: string[], items: EmbeddingItem[], mode: CacheMode,
-    fetch: CachedEmbedRequest['fetch'], found: Map<string, Buffer>): Promise<number> {
+    fetch: FetchEmbeddings, found: Map<string, Buffer>): Promise<number> {
     if (toFetch.length === 0) return 0
     const itemByKey = new Map(keys.map((key, i) => [key, items[i] as EmbeddingItem]))
     const pending = new Map(toFetch.map((key) => [key, deferred<Buffer>()]))

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { cacheModeOf } from '../embeddings/cache-mode.js'
+import type { CachedEmbedResult, CacheLookup } from '../embeddings/cached-embedder.js'
 import { keyNamespace } from '../embeddings/cache-key.js'
 import { embeddingResponse } from '../embeddings/embedding-response.js'
 import { normalizeInput } from '../embeddings/normalize-input.js'
@@ -10,6 +11,8 @@ import { PROVIDER_CATALOG } from '../providers/catalog.js'
 import { EmbeddingRequestSchema, EmbeddingResponseSchema } from '../schemas/embeddings.js'
 import { errorResponses } from '../schemas/error.js'
 import type { EmbeddingRequest } from '../schemas/openai-types.js'
+import type { ProviderAdapter } from '../providers/types.js'
+import type { RouteTarget } from '../routing/model-router.js'
 import { callContext, markServedBy } from './call-context.js'
 
 const INTERPRETED = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user'])
@@ -22,6 +25,22 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
   /** Entries are shared within a team (or key, or everyone), never across: a hit would tell one tenant what another embedded. */
   const scopeOf = (request: FastifyRequest): string =>
     scope === 'global' ? 'global' : scope === 'key' ? `key:${request.qiao.keyId ?? 'anonymous'}` : `team:${request.qiao.team ?? 'default'}`
+
+  function namespaceOf (request: FastifyRequest, adapter: ProviderAdapter, upstreamModel: string, dimensions: number | undefined): string {
+    const tenant = scopeOf(request)
+    const memo = `${tenant}\n${adapter.id}\n${upstreamModel}\n${dimensions ?? ''}`
+    let namespace = namespaces.get(memo)
+    if (namespace === undefined) {
+      namespace = keyNamespace(tenant, {
+        providerType: adapter.type,
+        baseUrl: adapter.config.baseUrl ?? PROVIDER_CATALOG[adapter.type].baseUrl,
+        model: upstreamModel,
+        dimensions
+      })
+      namespaces.set(memo, namespace)
+    }
+    return namespace
+  }
 
   app.post('/embeddings', {
     schema: {
@@ -38,35 +57,37 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
     const body = request.body as EmbeddingRequest
     request.qiao.model = body.model
     const targets = await app.modelRouter.resolve(body.model)
-    const ctx = callContext(request, reply)
     const mode = cacheModeOf(request.headers['cache-control'])
-    const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !INTERPRETED.has(key)))
     const dimensions = body.dimensions
-
-    const served = await app.resilientCaller.call(targets, ctx.signal, async ({ adapter, upstreamModel }, signal) => {
-      const items = normalizeInput(body.input, adapter.acceptsTokenInput, adapter.id)
-      const tenant = scopeOf(request)
-      const memo = `${tenant}\n${adapter.id}\n${upstreamModel}\n${dimensions ?? ''}`
-      let namespace = namespaces.get(memo)
-      if (namespace === undefined) {
-        namespace = keyNamespace(tenant, {
-          providerType: adapter.type,
-          baseUrl: adapter.config.baseUrl ?? PROVIDER_CATALOG[adapter.type].baseUrl,
-          model: upstreamModel,
-          dimensions
-        })
-        namespaces.set(memo, namespace)
-      }
-      return await app.cachedEmbedder.embed({
-        items,
-        namespace,
-        mode,
-        dimensions,
-        fetch: async (inputs) => await adapter.embed({ model: upstreamModel, inputs, extra, ...(dimensions !== undefined ? { dimensions } : {}) }, { ...ctx, signal })
-      })
+    const lookupFor = async ({ adapter, upstreamModel }: RouteTarget): Promise<CacheLookup> => await app.cachedEmbedder.lookup({
+      items: normalizeInput(body.input, adapter.acceptsTokenInput, adapter.id),
+      namespace: namespaceOf(request, adapter, upstreamModel, dimensions),
+      mode,
+      dimensions
     })
-    markServedBy(request, reply, served.target, served.attempts)
-    const { vectors, hits, promptTokens } = served.value
+
+    // Inputs all cached for the first target: answered without a slot, circuit or timer, as no call goes upstream.
+    const first = targets[0] as RouteTarget
+    const firstLookup = await lookupFor(first)
+    let result: CachedEmbedResult
+    if (firstLookup.complete) {
+      result = app.cachedEmbedder.answer(firstLookup)
+      request.qiao.provider = first.adapter.id
+      request.qiao.upstreamModel = first.upstreamModel
+      void reply.headers({ 'x-qiao-provider': first.adapter.id, 'x-qiao-model': first.upstreamModel, 'x-qiao-attempts': '0' })
+    } else {
+      const ctx = callContext(request, reply)
+      const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !INTERPRETED.has(key)))
+      const served = await app.resilientCaller.call(targets, ctx.signal, async (target, signal) => {
+        const { adapter, upstreamModel } = target
+        const lookup = target === first ? firstLookup : await lookupFor(target)
+        return await app.cachedEmbedder.complete(lookup, async (inputs) =>
+          await adapter.embed({ model: upstreamModel, inputs, extra, ...(dimensions !== undefined ? { dimensions } : {}) }, { ...ctx, signal }))
+      })
+      markServedBy(request, reply, served.target, served.attempts)
+      result = served.value
+    }
+    const { vectors, hits, promptTokens } = result
     const total = vectors.length
     const outcome = hits === total ? 'hit' : hits === 0 ? 'miss' : 'partial'
     request.qiao.cache = `${hits}/${total}`

@@ -13,11 +13,16 @@ export class ConcurrencyLimiter {
   get inFlight (): number { return this.active }
   get queued (): number { return this.waiting.length }
 
-  async acquire (signal: AbortSignal): Promise<Release> {
+  /** A slot at once when one is free (no promise on the common path), else a place in the queue. */
+  acquire (signal: AbortSignal): Release | Promise<Release> {
     if (this.active < this.maxActive) {
       this.active++
       return this.releaser()
     }
+    return this.enqueue(signal)
+  }
+
+  private async enqueue (signal: AbortSignal): Promise<Release> {
     if (this.waiting.length >= this.maxQueue) {
       throw new GatewayOverloadedError(`${this.name} has ${this.active} requests in flight and ${this.waiting.length} queued; try again shortly`)
     }

@@ -18,28 +18,42 @@ export interface ListedModel {
 }
 
 const LATEST = ':latest'
+/** How long a bare name's owner is trusted before the providers' lists are read again (Ollama's changes as models are pulled). */
+const OWNER_MEMO_MS = 10_000
 
 export class ModelRouter {
   private readonly byId: Map<string, ProviderAdapter>
   private readonly aliases: Map<string, AliasConfig>
+  private readonly owners = new Map<string, { at: number, plan: RouteTarget[] }>()
 
   constructor (readonly adapters: ProviderAdapter[], aliases: readonly AliasConfig[]) {
     this.byId = new Map(adapters.map((adapter) => [adapter.id, adapter]))
     this.aliases = new Map(aliases.map((alias) => [alias.name, alias]))
   }
 
-  async resolve (model: string): Promise<RouteTarget[]> {
+  /** A plan at once for aliases, `<provider>/<model>` and recently resolved bare names; else a look through the providers' lists. */
+  resolve (model: string): RouteTarget[] | Promise<RouteTarget[]> {
     const alias = this.aliases.get(model)
     if (alias !== undefined) return this.aliasPlan(alias)
     const explicit = this.explicit(model)
     if (explicit !== undefined) return [explicit]
+    const known = this.owners.get(model)
+    if (known !== undefined && Date.now() - known.at < OWNER_MEMO_MS) return known.plan
+    return this.findOwner(model)
+  }
+
+  private async findOwner (model: string): Promise<RouteTarget[]> {
     const owners: RouteTarget[] = []
     await Promise.all(this.adapters.map(async (adapter) => {
       const listed = await adapter.listModels()
       const match = listed.find((name) => name === model || name === `${model}${LATEST}`)
       if (match !== undefined) owners.push({ adapter, upstreamModel: match === model ? model : match })
     }))
-    if (owners.length === 1) return owners
+    if (owners.length === 1) {
+      // Only names a provider serves are kept, so clients sending made-up names cannot grow the map.
+      this.owners.set(model, { at: Date.now(), plan: owners })
+      return owners
+    }
     if (owners.length > 1) {
       const choices = owners.map((o) => `'${o.adapter.id}/${model}'`).sort().join(' or ')
       throw new ModelNotFoundError(model, `: several providers serve it; send ${choices}`)

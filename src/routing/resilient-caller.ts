@@ -91,7 +91,8 @@ export class ResilientCaller {
     const total = new AttemptSignal(clientSignal, policy.totalMs)
     let held = false
     try {
-      release = await (this.limiters.get(target.adapter.id) as ConcurrencyLimiter).acquire(clientSignal)
+      const slot = (this.limiters.get(target.adapter.id) as ConcurrencyLimiter).acquire(clientSignal)
+      release = typeof slot === 'function' ? slot : await slot
       const value = await call(target, total.signal)
       if (hold === undefined) {
         breaker.success()
