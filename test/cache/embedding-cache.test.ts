@@ -121,6 +121,22 @@ for (const store of ['memory', 'redis'] as const) {
       t.equal(retry.status, 200)
       t.equal(retry.headers['x-qiao-cache'], 'miss')
     })
+
+    t.test('cached inputs are served with the backend down, its circuit open, and no upstream attempt', async (t) => {
+      const { app, ollama } = await setup(t, redis?.url)
+      t.equal((await embed(app, ['kept', 'also kept'])).status, 200)
+      await ollama.close()
+      // Unreachable: each new text fails, and enough failures open the circuit for this target.
+      for (let i = 0; i < 6; i++) t.equal((await embed(app, [`new ${i}`])).status >= 500, true, `new text ${i} fails`)
+      const open = await embed(app, ['never seen'])
+      t.equal(open.status, 503)
+      t.match(open.body, { error: { message: /circuit open/ } })
+      const cached = await embed(app, ['also kept', 'kept'])
+      t.equal(cached.status, 200)
+      t.equal(cached.headers['x-qiao-cache'], 'hit')
+      t.equal(cached.headers['x-qiao-attempts'], '0', 'no upstream attempt was made')
+      t.same(cached.body.data.map((d: { embedding: number[] }) => d.embedding), [fakeVector('also kept', 4), fakeVector('kept', 4)])
+    })
   })
 }
 
