@@ -1,17 +1,22 @@
 // DeepSeek through the gateway (providers.md §4): the real openai SDK on one side, the fake DeepSeek on the other.
 import t from 'tap'
-import { BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai'
+import { BadRequestError } from 'openai'
 import type OpenAI from 'openai'
-import { KEYS, openai } from '../helper.js'
-import { apiError, collect, gateway, joinDeltas, rawSse, reasoningOf, withExtra } from './shared.js'
+import { KEYS } from '../helper.js'
+import {
+  apiError, clientAbortCase, collect, cutOffAnswerCase, developerAndMaxTokensCase, droppedConnectionCase, finalToolCallCase,
+  garbageStreamCase, gateway, joinDeltas, notJsonCase, nTooLargeCase, quotaExhaustedCase, rateLimitedCase, reasoningOf,
+  refusedCase, rejectedKeyCase, serverErrorCase, streamFailureCases, unaskedUsageCase, unknownModelCase, withExtra, type Subject
+} from './shared.js'
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
 
 const hello = [{ role: 'user' as const, content: 'Which is larger, 9.11 or 9.8?' }]
-const weatherTool: OpenAI.Chat.Completions.ChatCompletionTool = {
+const weatherTool: OpenAI.Chat.Completions.ChatCompletionFunctionTool = {
   type: 'function',
   function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }
 }
+const deepseek: Subject = { provider: 'deepseek', name: 'DeepSeek', model: 'deepseek/deepseek-chat', messages: hello }
 
 t.test('a non-streaming answer carries content, reasoning_content, usage and the model name the client sent', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
@@ -74,19 +79,7 @@ t.test('with include_usage the stream ends with exactly one usage chunk whose ch
   t.match(fake.requests[0]?.body, { stream_options: { include_usage: true } })
 })
 
-t.test('without include_usage the wire has no usage chunk and ends with [DONE], though DeepSeek is still asked for usage', async (t) => {
-  const { fake, base } = await gateway(t, 'deepseek')
-  const sse = await rawSse(base, { model: 'deepseek/deepseek-chat', messages: hello, stream_options: { include_usage: false } })
-
-  t.equal(sse.status, 200)
-  t.ok(sse.done, 'data: [DONE] was written')
-  t.ok(sse.text.trimEnd().endsWith('data: [DONE]'), '[DONE] is the last event')
-  t.ok(sse.events.length > 0)
-  t.ok(sse.events.every((e) => e.usage === undefined || e.usage === null), 'no chunk carries usage')
-  t.ok(sse.events.every((e) => e.choices.length > 0), 'no choices: [] chunk')
-  t.notMatch(sse.text, /keep-alive/, "DeepSeek's keep-alive comments are not relayed")
-  t.match(fake.requests[0]?.body, { stream: true, stream_options: { include_usage: true } })
-})
+unaskedUsageCase(t, deepseek, { upstreamUsage: true, explicitFalse: true })
 
 t.test('a streamed tool call is announced with index, id and name before its arguments and finishes with tool_calls', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
@@ -103,19 +96,7 @@ t.test('a streamed tool call is announced with index, id and name before its arg
   t.match(fake.requests[0]?.body, { tools: [weatherTool] })
 })
 
-t.test('finalChatCompletion() assembles a streamed tool call', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'toolCall', name: 'get_weather', arguments: { city: 'Tokyo' } })
-  const final = await client.chat.completions.stream({ model: 'deepseek/deepseek-chat', messages: hello, tools: [weatherTool] }).finalChatCompletion()
-  const call = final.choices[0]?.message.tool_calls?.[0]
-
-  t.equal(final.choices[0]?.finish_reason, 'tool_calls')
-  t.equal(call?.type, 'function')
-  t.match(call?.id, /^call_/)
-  t.equal(call?.type === 'function' ? call.function.name : undefined, 'get_weather')
-  t.same(JSON.parse(call?.type === 'function' ? call.function.arguments : '{}'), { city: 'Tokyo' })
-  t.equal(final.model, 'deepseek/deepseek-chat')
-})
+finalToolCallCase(t, deepseek, weatherTool, { city: 'Tokyo' })
 
 t.test('a deepseek-reasoner tool-call follow-up keeps the assistant reasoning_content, so DeepSeek accepts it', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
@@ -162,18 +143,7 @@ t.test('a thinking tool-call turn replayed without its reasoning_content gets a 
   t.match(replayed, { role: 'assistant', tool_calls: [{ id: 'call_1' }] })
 })
 
-t.test('developer becomes system and max_completion_tokens becomes max_tokens', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  await client.chat.completions.create({
-    model: 'deepseek/deepseek-chat',
-    messages: [{ role: 'developer', content: 'Answer briefly.' }, ...hello],
-    max_completion_tokens: 64
-  })
-  const body = fake.requests[0]?.body
-  t.same(body.messages, [{ role: 'system', content: 'Answer briefly.' }, ...hello])
-  t.equal(body.max_tokens, 64)
-  t.notOk('max_completion_tokens' in body)
-})
+developerAndMaxTokensCase(t, deepseek, 64)
 
 t.test('user becomes user_id, and a user DeepSeek would refuse is replaced by a stable hash', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
@@ -208,19 +178,13 @@ t.test('reasoning_effort is mapped to the levels DeepSeek knows, and none turns 
   t.equal(reasoningOf(off.choices[0]?.message), undefined, 'no reasoning once thinking is off')
 })
 
-t.test('an image part is refused with 400 param messages[i].content and DeepSeek is not called', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  const err = await apiError(client.chat.completions.create({
-    model: 'deepseek/deepseek-chat',
-    messages: [
-      { role: 'system', content: 'Describe images.' },
-      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }
-    ]
-  }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'messages[1].content')
-  t.equal(fake.requests.length, 0)
-})
+refusedCase(t, deepseek, 'an image part is refused with 400 param messages[i].content and DeepSeek is not called', async (client) => await client.chat.completions.create({
+  model: 'deepseek/deepseek-chat',
+  messages: [
+    { role: 'system', content: 'Describe images.' },
+    { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }
+  ]
+}), 'messages[1].content')
 
 t.test('text-only content parts are flattened to a string for DeepSeek', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
@@ -228,46 +192,15 @@ t.test('text-only content parts are flattened to a string for DeepSeek', async (
   t.equal(fake.requests[0]?.body.messages[0].content, 'Hello there')
 })
 
-t.test('n > 1 is refused with 400 param n', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello, n: 2 }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'n')
-  t.equal(fake.requests.length, 0)
-})
+nTooLargeCase(t, deepseek, 2)
 
-t.test('embeddings for a DeepSeek model are refused with 400 param model', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  const err = await apiError(client.embeddings.create({ model: 'deepseek/deepseek-chat', input: 'hello' }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.status, 400)
-  t.equal(err.param, 'model')
-  t.equal(fake.requests.length, 0)
-})
+// §4.7: DeepSeek has no embeddings endpoint.
+refusedCase(t, deepseek, 'embeddings for a DeepSeek model are refused with 400 param model', async (client) => await client.embeddings.create({ model: 'deepseek/deepseek-chat', input: 'hello' }), 'model')
 
-t.test('an unknown model on DeepSeek comes back as the OpenAI 404 model_not_found with its message and a request id', async (t) => {
-  const { client } = await gateway(t, 'deepseek')
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-nope', messages: hello }, { headers: { 'x-request-id': 'req-unknown-model-1' } }))
-  t.ok(err instanceof NotFoundError)
-  t.equal(err.code, 'model_not_found')
-  t.match(err.message, /Model Not Exist/)
-  t.equal(err.requestID, 'req-unknown-model-1')
-  t.equal(err.headers?.get('x-request-id'), 'req-unknown-model-1')
-})
+unknownModelCase(t, deepseek, 'deepseek-nope', /Model Not Exist/)
 
-t.test('a provider key DeepSeek rejects becomes 502 upstream_auth_error that does not reveal the key', async (t) => {
-  const wrongKey = 'sk-deepseek-WRONG-key-1234'
-  const { fake, client } = await gateway(t, 'deepseek', { provider: { apiKey: wrongKey } })
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_auth_error')
-  t.notMatch(err.message, wrongKey)
-  t.notMatch(err.message, '1234', 'not even the tail DeepSeek echoes')
-  t.equal(fake.requests[0]?.headers['authorization'], `Bearer ${wrongKey}`)
-  t.match(err.requestID, /^[0-9a-f-]{36}$/)
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-})
+// DeepSeek's 401 echoes the key's last four characters (****1234).
+rejectedKeyCase(t, deepseek, 'sk-deepseek-WRONG-key-1234')
 
 t.test('a 401 body quoting the provider key is not relayed to the client', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
@@ -278,61 +211,24 @@ t.test('a 401 body quoting the provider key is not relayed to the client', async
   t.notMatch(JSON.stringify(err.error), KEYS.deepseek)
 })
 
-t.test('a 429 with retry-after is a RateLimitError that passes retry-after on', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'error', status: 429, body: { error: { message: 'Rate Limit Reached', type: 'rate_limit_error', param: null, code: 'rate_limit' } }, headers: { 'retry-after': '7' } })
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }, { headers: { 'x-request-id': 'req-429' } }))
-  t.ok(err instanceof RateLimitError)
-  t.equal(err.status, 429)
-  t.equal(err.code, 'rate_limit_exceeded')
-  t.equal(err.headers?.get('retry-after'), '7')
-  t.equal(err.requestID, 'req-429')
-})
+rateLimitedCase(t, deepseek, 'a 429', {
+  body: { error: { message: 'Rate Limit Reached', type: 'rate_limit_error', param: null, code: 'rate_limit' } },
+  retryAfter: '7'
+}, /Rate Limit Reached/)
 
-t.test('a 402 insufficient balance is a 402 the SDK does not retry', async (t) => {
-  const { fake, base } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'error', status: 402, body: { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } } })
-  const err = await apiError(openai(base, { maxRetries: 2 }).chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }))
-  t.equal(err.status, 402)
-  t.equal(err.code, 'insufficient_quota')
-  t.equal(err.headers?.get('x-should-retry'), 'false')
-  t.equal(fake.requests.length, 1)
-})
+quotaExhaustedCase(t, deepseek, 'a 402 insufficient balance', {
+  kind: 'error',
+  status: 402,
+  body: { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }
+}, /Insufficient Balance/)
 
-t.test('a DeepSeek 500 becomes a 502 InternalServerError', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'error', status: 500, body: { error: { message: 'Server error', type: 'api_error', param: null, code: 'server_error' } } })
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_error')
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-})
+serverErrorCase(t, deepseek, { error: { message: 'Server error', type: 'api_error', param: null, code: 'server_error' } }, /Server error/)
 
-t.test('a body that is not JSON becomes 502 upstream_bad_response', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'garbage' })
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_bad_response')
-})
+notJsonCase(t, deepseek)
 
-t.test('a stream of garbage fails the client with upstream_bad_response', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'garbage' })
-  const err = await apiError((async () => await collect(await client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello, stream: true })))())
-  t.equal(err.code, 'upstream_bad_response')
-})
+garbageStreamCase(t, deepseek)
 
-t.test('a connection DeepSeek drops before answering becomes a 503', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'destroy' })
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 503)
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-})
+droppedConnectionCase(t, deepseek)
 
 t.test('a {"detail":"Content Exists Risk"} 400 reaches the client as a 400 with that message', async (t) => {
   const { fake, client } = await gateway(t, 'deepseek')
@@ -343,50 +239,8 @@ t.test('a {"detail":"Content Exists Risk"} 400 reaches the client as a 400 with 
   t.match((err.error as { message?: string }).message, /Content Exists Risk/)
 })
 
-t.test('a non-streaming answer DeepSeek cuts off half-way is a 502 upstream_stream_broken, not an unreachable backend', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'midStreamError' })
-  const err = await apiError(client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_stream_broken')
-})
+cutOffAnswerCase(t, deepseek)
 
-t.test('a stream DeepSeek drops half-way makes the SDK throw an APIError', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'midStreamError' })
-  const stream = await client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello, stream: true })
-  const seen: string[] = []
-  const err = await apiError((async () => { for await (const c of stream) seen.push(c.choices[0]?.delta.content ?? '') })())
-  t.equal(err.status, undefined, 'an in-band error event, not an HTTP status')
-  t.equal(err.code, 'upstream_stream_broken')
-  t.ok(seen.join('').startsWith('Hello'), 'the chunks before the failure arrived')
-})
+streamFailureCases(t, deepseek, { what: 'a stream DeepSeek drops half-way', code: 'upstream_stream_broken' })
 
-t.test('a stream DeepSeek drops half-way ends with an error event and no [DONE]', async (t) => {
-  const { fake, base } = await gateway(t, 'deepseek')
-  fake.enqueue({ kind: 'midStreamError' })
-  const sse = await rawSse(base, { model: 'deepseek/deepseek-chat', messages: hello })
-  t.equal(sse.status, 200)
-  t.notOk(sse.done, 'no [DONE] after a failure')
-  t.match(sse.events.at(-1), { error: { message: String, type: String, code: String } })
-  t.ok(sse.events.slice(0, -1).every((e) => e.error === undefined))
-})
-
-t.test('a client that aborts mid-stream makes the gateway close the DeepSeek connection', async (t) => {
-  const { fake, client } = await gateway(t, 'deepseek', { fake: { chunkDelayMs: 50 } })
-  // About 2 s of stream, so the abort lands long before the end.
-  fake.enqueue({ kind: 'text', content: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ') })
-  const controller = new AbortController()
-  const stream = await client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: hello, stream: true }, { signal: controller.signal })
-  const received: string[] = []
-  // The SDK ends the iteration quietly once its own signal aborted (after any chunks it had already read).
-  for await (const chunk of stream) {
-    received.push(chunk.choices[0]?.delta.content ?? '')
-    controller.abort()
-  }
-  t.ok(received.length > 0)
-  t.notMatch(received.join(''), 'word39', 'the client did not read to the end')
-  await fake.waitForClosedConnections(1)
-  t.equal(fake.closedConnections, 1)
-})
+clientAbortCase(t, deepseek)

@@ -1,17 +1,22 @@
 // Ollama's native API through the gateway (providers.md §1): the real openai SDK on one side, the fake Ollama on the other.
 import t from 'tap'
-import { BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai'
+import { BadRequestError } from 'openai'
 import type OpenAI from 'openai'
 import { fakeVector } from '../fixtures/fake-upstreams/index.js'
-import { apiError, collect, float32Base64, gateway, joinDeltas, rawSse, reasoningOf, withExtra } from './shared.js'
+import {
+  apiError, clientAbortCase, collect, droppedConnectionCase, embeddingFormatCases, finalToolCallCase, garbageStreamCase, gateway,
+  joinDeltas, notJsonCase, nTooLargeCase, rateLimitedCase, reasoningOf, refusedCase, rejectedKeyCase, serverErrorCase,
+  streamFailureCases, unaskedUsageCase, unknownModelCase, withExtra, type Subject
+} from './shared.js'
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
 
 const hello = [{ role: 'user' as const, content: 'Why is the sky blue?' }]
-const weatherTool: OpenAI.Chat.Completions.ChatCompletionTool = {
+const weatherTool: OpenAI.Chat.Completions.ChatCompletionFunctionTool = {
   type: 'function',
   function: { name: 'get_weather', description: 'Get weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }
 }
+const ollama: Subject = { provider: 'ollama', name: 'Ollama', model: 'ollama/llama3.2', messages: hello }
 
 t.test('a non-streaming answer is translated from native Ollama, with usage from the eval counts', async (t) => {
   const { fake, client } = await gateway(t, 'ollama')
@@ -74,18 +79,7 @@ t.test('with include_usage the eval counts of the done line come as one final ch
   t.notOk('stream_options' in fake.requests[0]?.body, 'the native API has no stream_options')
 })
 
-t.test('without include_usage the wire has no usage and ends with [DONE]', async (t) => {
-  const { fake, base } = await gateway(t, 'ollama')
-  const sse = await rawSse(base, { model: 'ollama/llama3.2', messages: hello })
-  t.equal(sse.status, 200)
-  t.match(sse.headers.get('content-type'), /^text\/event-stream/)
-  t.ok(sse.done)
-  t.ok(sse.text.trimEnd().endsWith('data: [DONE]'))
-  t.ok(sse.events.every((e) => e.usage === undefined || e.usage === null))
-  t.ok(sse.events.every((e) => e.choices.length > 0))
-  t.equal(sse.events.map((e) => e.choices[0].delta.content ?? '').join(''), 'Hello from ollama')
-  t.equal(fake.requests[0]?.body.stream, true, 'stream: true is explicit')
-})
+unaskedUsageCase(t, ollama, { upstreamUsage: false, explicitFalse: false })
 
 t.test('a whole native tool call is announced (index, id, name) before its arguments and finishes with tool_calls', async (t) => {
   const { fake, client } = await gateway(t, 'ollama')
@@ -100,15 +94,7 @@ t.test('a whole native tool call is announced (index, id, name) before its argum
   t.same(fake.requests[0]?.body.tools, [weatherTool])
 })
 
-t.test('finalChatCompletion() assembles a native tool call', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'toolCall', name: 'get_weather', arguments: { city: 'Tokyo' } })
-  const final = await client.chat.completions.stream({ model: 'ollama/llama3.2', messages: hello, tools: [weatherTool] }).finalChatCompletion()
-  const call = final.choices[0]?.message.tool_calls?.[0]
-  t.equal(final.choices[0]?.finish_reason, 'tool_calls')
-  t.match(call, { type: 'function', id: /^call_/, function: { name: 'get_weather' } })
-  t.same(JSON.parse(call?.type === 'function' ? call.function.arguments : '{}'), { city: 'Tokyo' })
-})
+finalToolCallCase(t, ollama, weatherTool, { city: 'Tokyo' })
 
 t.test('a tool-call follow-up reaches Ollama with object arguments and tool_name on the tool message', async (t) => {
   const { fake, client } = await gateway(t, 'ollama')
@@ -217,24 +203,12 @@ t.test('a data-URL image becomes raw base64 in images, next to the text content'
   t.same(fake.requests[0]?.body.messages, [{ role: 'user', content: 'What is this?', images: ['iVBORw0KGgo='] }])
 })
 
-t.test('an http image URL is refused with 400 param messages[i].content and Ollama is not called', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  const err = await apiError(client.chat.completions.create({
-    model: 'ollama/llama3.2',
-    messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }]
-  }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'messages[0].content')
-  t.equal(fake.requests.filter((r) => r.path === '/api/chat').length, 0)
-})
+refusedCase(t, ollama, 'an http image URL is refused with 400 param messages[i].content and Ollama is not called', async (client) => await client.chat.completions.create({
+  model: 'ollama/llama3.2',
+  messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }]
+}), 'messages[0].content', { upstreamCalls: (fake) => fake.requests.filter((r) => r.path === '/api/chat').length })
 
-t.test('n > 1 is refused with 400 param n', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  const err = await apiError(client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello, n: 2 }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'n')
-  t.equal(fake.requests.length, 0)
-})
+nTooLargeCase(t, ollama, 2)
 
 t.test('fields the gateway does not know reach Ollama untouched', async (t) => {
   const { fake, client } = await gateway(t, 'ollama')
@@ -257,142 +231,25 @@ t.test('embeddings with the SDK default (base64) decode to the exact vectors Oll
   t.same(fake.requests[0]?.body, { model: 'nomic-embed-text', input: ['first text', 'second text'], keep_alive: 300 }, 'no encoding_format: Ollama returns floats')
 })
 
-t.test('embeddings with encoding_format float are number arrays', async (t) => {
-  const { client } = await gateway(t, 'ollama')
-  const data = await client.embeddings.create({ model: 'ollama/nomic-embed-text', input: 'only text', encoding_format: 'float' })
-  t.same(data.data[0]?.embedding, fakeVector('only text', 4))
-})
+embeddingFormatCases(t, { provider: 'ollama', name: 'Ollama', model: 'ollama/nomic-embed-text', upstreamEncoding: undefined }, 12)
 
-t.test('embeddings with an explicit encoding_format base64 are little-endian float32 base64 strings', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  const data = await client.embeddings.create({ model: 'ollama/nomic-embed-text', input: 'only text', encoding_format: 'base64' })
-  t.equal(data.data[0]?.embedding as unknown, float32Base64(fakeVector('only text', 4)))
-  t.notOk('encoding_format' in fake.requests[0]?.body)
-})
+refusedCase(t, ollama, 'token-array embedding input is refused with 400 param input and Ollama is not called', async (client) => await client.embeddings.create({ model: 'ollama/nomic-embed-text', input: [[101, 2023, 102]] }), 'input')
 
-t.test('embedding dimensions are passed through to Ollama', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  const data = await client.embeddings.create({ model: 'ollama/nomic-embed-text', input: 'sized', dimensions: 12 })
-  t.equal(fake.requests[0]?.body.dimensions, 12)
-  t.same(data.data[0]?.embedding, fakeVector('sized', 12))
-})
+unknownModelCase(t, ollama, 'mistral:7b', /mistral:7b/)
 
-t.test('token-array embedding input is refused with 400 param input and Ollama is not called', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  const err = await apiError(client.embeddings.create({ model: 'ollama/nomic-embed-text', input: [[101, 2023, 102]] }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'input')
-  t.equal(fake.requests.length, 0)
-})
+// Ollama Cloud's 401, quoting the key; the fake checks no key itself.
+rejectedKeyCase(t, ollama, 'ollama-cloud-key-123456', { kind: 'error', status: 401, body: { error: 'unauthorized: key ollama-cloud-key-123456 is not valid' } })
 
-t.test('a model Ollama has not pulled is a 404 NotFoundError model_not_found', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  const err = await apiError(client.chat.completions.create({ model: 'ollama/mistral:7b', messages: hello }, { headers: { 'x-request-id': 'req-ollama-404' } }))
-  t.ok(err instanceof NotFoundError)
-  t.equal(err.status, 404)
-  t.equal(err.code, 'model_not_found')
-  t.equal(err.requestID, 'req-ollama-404')
-  t.equal(err.headers?.get('x-request-id'), 'req-ollama-404')
-  t.equal(fake.requests[0]?.body.model, 'mistral:7b')
-})
+rateLimitedCase(t, ollama, 'a 429', { body: { error: 'too many requests' }, retryAfter: '4' }, /too many requests/)
 
-t.test('a 401 from Ollama Cloud becomes 502 upstream_auth_error without the key', async (t) => {
-  const cloudKey = 'ollama-cloud-key-123456'
-  const { fake, client } = await gateway(t, 'ollama', { provider: { apiKey: cloudKey } })
-  fake.enqueue({ kind: 'error', status: 401, body: { error: `unauthorized: key ${cloudKey} is not valid` } })
-  const err = await apiError(client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_auth_error')
-  t.notMatch(JSON.stringify(err.error), cloudKey)
-  t.equal(fake.requests[0]?.headers['authorization'], `Bearer ${cloudKey}`)
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-  t.type(err.requestID, 'string')
-})
+serverErrorCase(t, ollama, { error: 'llama runner process has terminated' }, /llama runner process has terminated/)
 
-t.test('a 429 with retry-after is a RateLimitError that passes retry-after on', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'error', status: 429, body: { error: 'too many requests' }, headers: { 'retry-after': '4' } })
-  const err = await apiError(client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello }))
-  t.ok(err instanceof RateLimitError)
-  t.equal(err.status, 429)
-  t.equal(err.headers?.get('retry-after'), '4')
-  t.match(err.message, /too many requests/)
-})
+notJsonCase(t, ollama, 'ollama/nomic-embed-text')
 
-t.test('an Ollama 500 becomes a 502 InternalServerError', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'error', status: 500, body: { error: 'llama runner process has terminated' } })
-  const err = await apiError(client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_error')
-  t.match(err.message, /llama runner process has terminated/)
-})
+garbageStreamCase(t, ollama)
 
-t.test('an answer that is not JSON becomes 502 upstream_bad_response', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'garbage' }, { kind: 'garbage' })
-  const chat = await apiError(client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello }))
-  t.ok(chat instanceof InternalServerError)
-  t.equal(chat.status, 502)
-  t.equal(chat.code, 'upstream_bad_response')
-  const embed = await apiError(client.embeddings.create({ model: 'ollama/nomic-embed-text', input: 'x' }))
-  t.equal(embed.status, 502)
-  t.equal(embed.code, 'upstream_bad_response')
-})
+droppedConnectionCase(t, ollama)
 
-t.test('a stream of garbage fails the client with upstream_bad_response', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'garbage' })
-  const err = await apiError((async () => await collect(await client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello, stream: true })))())
-  t.equal(err.code, 'upstream_bad_response')
-})
+streamFailureCases(t, ollama, { what: 'an error line after the stream started', code: 'upstream_stream_error', message: /an error was encountered while running the model/ })
 
-t.test('a connection Ollama drops before answering becomes a 503', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'destroy' })
-  const err = await apiError(client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 503)
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-})
-
-t.test('an error line after the stream started makes the SDK throw an APIError', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'midStreamError' })
-  const stream = await client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello, stream: true })
-  const seen: string[] = []
-  const err = await apiError((async () => { for await (const c of stream) seen.push(c.choices[0]?.delta.content ?? '') })())
-  t.equal(err.status, undefined)
-  t.equal(err.code, 'upstream_stream_error')
-  t.match(err.message, /an error was encountered while running the model/)
-  t.ok(seen.join('').startsWith('Hello'), 'the chunks before the failure arrived')
-})
-
-t.test('an error line after the stream started ends the SSE with an error event and no [DONE]', async (t) => {
-  const { fake, base } = await gateway(t, 'ollama')
-  fake.enqueue({ kind: 'midStreamError' })
-  const sse = await rawSse(base, { model: 'ollama/llama3.2', messages: hello })
-  t.equal(sse.status, 200)
-  t.notOk(sse.done)
-  t.match(sse.events.at(-1), { error: { code: 'upstream_stream_error', type: 'api_error' } })
-})
-
-t.test('a client that aborts mid-stream makes the gateway close the Ollama connection', async (t) => {
-  const { fake, client } = await gateway(t, 'ollama', { fake: { chunkDelayMs: 50 } })
-  // About 2 s of stream, so the abort lands long before the end.
-  fake.enqueue({ kind: 'text', content: Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ') })
-  const controller = new AbortController()
-  const stream = await client.chat.completions.create({ model: 'ollama/llama3.2', messages: hello, stream: true }, { signal: controller.signal })
-  const received: string[] = []
-  // The SDK ends the iteration quietly once its own signal aborted (after any chunks it had already read).
-  for await (const chunk of stream) {
-    received.push(chunk.choices[0]?.delta.content ?? '')
-    controller.abort()
-  }
-  t.ok(received.length > 0)
-  t.notMatch(received.join(''), 'word39', 'the client did not read to the end')
-  await fake.waitForClosedConnections(1)
-  t.equal(fake.closedConnections, 1)
-})
+clientAbortCase(t, ollama)

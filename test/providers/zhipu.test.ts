@@ -1,20 +1,25 @@
 // Zhipu (BigModel / Z.AI) through the gateway (providers.md §3): the real openai SDK on one side, the fake Zhipu on the other.
 import t from 'tap'
-import { BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai'
+import { BadRequestError } from 'openai'
 import type OpenAI from 'openai'
 import { fakeVector } from '../fixtures/fake-upstreams/index.js'
-import { KEYS, openai } from '../helper.js'
-import { apiError, collect, float32Base64, gateway, joinDeltas, rawSse, reasoningOf, withExtra } from './shared.js'
+import { KEYS } from '../helper.js'
+import {
+  apiError, collect, cutOffAnswerCase, developerAndMaxTokensCase, droppedConnectionCase, embeddingFormatCases, finalToolCallCase,
+  gateway, joinDeltas, notJsonCase, nTooLargeCase, quotaExhaustedCase, rateLimitedCase, reasoningOf, refusedCase, rejectedKeyCase,
+  serverErrorCase, streamFailureCases, unaskedUsageCase, unknownModelCase, withExtra, type Subject
+} from './shared.js'
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
 
 const CHAT_PATH = '/api/paas/v4/chat/completions'
 const EMBED_PATH = '/api/paas/v4/embeddings'
 const hello = [{ role: 'user' as const, content: 'Say hello in Portuguese.' }]
-const weatherTool: OpenAI.Chat.Completions.ChatCompletionTool = {
+const weatherTool: OpenAI.Chat.Completions.ChatCompletionFunctionTool = {
   type: 'function',
   function: { name: 'weather', description: 'Weather in a place', parameters: { type: 'object', properties: { location: { type: 'string' } } } }
 }
+const zhipu: Subject = { provider: 'zhipu', name: 'Zhipu', model: 'zhipu/glm-4.6', messages: hello }
 
 t.test('a non-streaming answer carries content, reasoning_content, usage and the model name the client sent', async (t) => {
   const { fake, client } = await gateway(t, 'zhipu')
@@ -70,17 +75,7 @@ t.test('with include_usage the usage Zhipu puts on its last content chunk comes 
   t.match(fake.requests[0]?.body, { stream_options: { include_usage: true } })
 })
 
-t.test('without include_usage the wire has no usage and ends with [DONE], though Zhipu is still asked for usage', async (t) => {
-  const { fake, base } = await gateway(t, 'zhipu')
-  const sse = await rawSse(base, { model: 'zhipu/glm-4.6', messages: hello })
-
-  t.equal(sse.status, 200)
-  t.ok(sse.done)
-  t.ok(sse.text.trimEnd().endsWith('data: [DONE]'))
-  t.ok(sse.events.every((e) => e.usage === undefined || e.usage === null))
-  t.ok(sse.events.every((e) => e.choices.length > 0))
-  t.match(fake.requests[0]?.body, { stream: true, stream_options: { include_usage: true } })
-})
+unaskedUsageCase(t, zhipu, { upstreamUsage: true, explicitFalse: false })
 
 t.test('a whole Zhipu tool call is announced (index, id, name) before its arguments and finishes with tool_calls', async (t) => {
   const { fake, client } = await gateway(t, 'zhipu')
@@ -94,16 +89,7 @@ t.test('a whole Zhipu tool call is announced (index, id, name) before its argume
   t.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'tool_calls')
 })
 
-t.test('finalChatCompletion() assembles a Zhipu tool call', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'toolCall', name: 'weather', arguments: { location: 'Florence' } })
-  const final = await client.chat.completions.stream({ model: 'zhipu/glm-4.6', messages: hello, tools: [weatherTool] }).finalChatCompletion()
-  const call = final.choices[0]?.message.tool_calls?.[0]
-
-  t.equal(final.choices[0]?.finish_reason, 'tool_calls')
-  t.match(call, { type: 'function', id: /^call_/, function: { name: 'weather' } })
-  t.same(JSON.parse(call?.type === 'function' ? call.function.arguments : '{}'), { location: 'Florence' })
-})
+finalToolCallCase(t, zhipu, weatherTool, { location: 'Florence' })
 
 t.test('a tool-call follow-up reaches Zhipu with string arguments and the tool result', async (t) => {
   const { fake, client } = await gateway(t, 'zhipu')
@@ -123,14 +109,7 @@ t.test('a tool-call follow-up reaches Zhipu with string arguments and the tool r
   t.same(sent[2], { role: 'tool', tool_call_id: 'call_z1', content: '24 C, sunny' })
 })
 
-t.test('developer becomes system and max_completion_tokens becomes max_tokens', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  await client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: [{ role: 'developer', content: 'Be brief.' }, ...hello], max_completion_tokens: 128 })
-  const body = fake.requests[0]?.body
-  t.same(body.messages, [{ role: 'system', content: 'Be brief.' }, ...hello])
-  t.equal(body.max_tokens, 128)
-  t.notOk('max_completion_tokens' in body)
-})
+developerAndMaxTokensCase(t, zhipu, 128)
 
 t.test('user becomes user_id, and an id shorter than Zhipu\'s 6 characters becomes a stable hash', async (t) => {
   const { fake, client } = await gateway(t, 'zhipu')
@@ -155,13 +134,8 @@ t.test('fields the gateway does not know reach Zhipu untouched', async (t) => {
   t.equal((data as unknown as { request_id?: string }).request_id, 'client-req-77', "Zhipu's echo of it reaches the client too")
 })
 
-t.test('temperature above 1 is refused with 400 param temperature and Zhipu is not called', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello, temperature: 1.5 }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'temperature')
-  t.equal(fake.requests.length, 0)
-})
+// Zhipu's range is [0, 1]: clamping would change the request behind the client's back.
+refusedCase(t, zhipu, 'temperature above 1 is refused with 400 param temperature and Zhipu is not called', async (client) => await client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello, temperature: 1.5 }), 'temperature')
 
 t.test('temperature 0 becomes do_sample: false, and top_p 1 becomes 0.99', async (t) => {
   const { fake, client } = await gateway(t, 'zhipu')
@@ -205,13 +179,7 @@ t.test('a data-URL image is sent to Zhipu as bare base64', async (t) => {
   ])
 })
 
-t.test('n > 1 is refused with 400 param n', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello, n: 3 }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'n')
-  t.equal(fake.requests.length, 0)
-})
+nTooLargeCase(t, zhipu, 3)
 
 t.test('reasoning_effort none becomes thinking disabled, so no reasoning comes back', async (t) => {
   const { fake, client } = await gateway(t, 'zhipu')
@@ -234,31 +202,9 @@ t.test('embeddings with the SDK default (base64) decode to the exact vectors Zhi
   t.match(fake.requests[0]?.body, { model: 'embedding-3', input: ['first text', 'second text'], encoding_format: 'float' })
 })
 
-t.test('embeddings with encoding_format float are number arrays', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  const data = await client.embeddings.create({ model: 'zhipu/embedding-3', input: 'only text', encoding_format: 'float' })
-  t.same(data.data[0]?.embedding, fakeVector('only text', 8))
-  t.equal(fake.requests[0]?.body.encoding_format, 'float')
-})
+embeddingFormatCases(t, { provider: 'zhipu', name: 'Zhipu', model: 'zhipu/embedding-3', upstreamEncoding: 'float' }, 256)
 
-t.test('embeddings with an explicit encoding_format base64 are little-endian float32 base64 strings', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  const data = await client.embeddings.create({ model: 'zhipu/embedding-3', input: 'only text', encoding_format: 'base64' })
-  t.equal(data.data[0]?.embedding as unknown, float32Base64(fakeVector('only text', 8)))
-  t.equal(fake.requests[0]?.body.encoding_format, 'float', 'Zhipu is asked for floats')
-})
-
-t.test('dimensions reach Zhipu; a size embedding-3 does not offer is refused with 400 param dimensions', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  const data = await client.embeddings.create({ model: 'zhipu/embedding-3', input: 'sized', dimensions: 256 })
-  t.equal(fake.requests[0]?.body.dimensions, 256)
-  t.same(data.data[0]?.embedding, fakeVector('sized', 256))
-
-  const err = await apiError(client.embeddings.create({ model: 'zhipu/embedding-3', input: 'sized', dimensions: 100 }))
-  t.ok(err instanceof BadRequestError)
-  t.equal(err.param, 'dimensions')
-  t.equal(fake.requests.length, 1, 'the refused request never reached Zhipu')
-})
+refusedCase(t, zhipu, 'a size embedding-3 does not offer is refused with 400 param dimensions and Zhipu is not called', async (client) => await client.embeddings.create({ model: 'zhipu/embedding-3', input: 'sized', dimensions: 100 }), 'dimensions')
 
 t.test('more than 64 inputs are split into several Zhipu calls and come back in order', async (t) => {
   const { fake, client } = await gateway(t, 'zhipu')
@@ -272,102 +218,28 @@ t.test('more than 64 inputs are split into several Zhipu calls and come back in 
   t.same(data.data.map((d) => d.embedding), inputs.map((text) => fakeVector(text, 8)))
 })
 
-t.test('an unknown Zhipu model (business code 1211) is a 404 NotFoundError model_not_found', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-nope', messages: hello }, { headers: { 'x-request-id': 'req-zhipu-1211' } }))
-  t.ok(err instanceof NotFoundError)
-  t.equal(err.status, 404)
-  t.equal(err.code, 'model_not_found')
-  t.equal(err.requestID, 'req-zhipu-1211')
-  t.equal(fake.requests[0]?.body.model, 'glm-nope')
-})
+// Business code 1211 (unknown model).
+unknownModelCase(t, zhipu, 'glm-nope', /Unknown Model/)
 
-t.test('a provider key Zhipu rejects becomes 502 upstream_auth_error that does not reveal the key', async (t) => {
-  const wrongKey = 'zhipu-wrong.secretsecret'
-  const { fake, client } = await gateway(t, 'zhipu', { provider: { apiKey: wrongKey } })
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_auth_error')
-  t.notMatch(err.message, wrongKey)
-  t.equal(fake.requests[0]?.headers['authorization'], `Bearer ${wrongKey}`)
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-  t.type(err.requestID, 'string')
-})
+rejectedKeyCase(t, zhipu, 'zhipu-wrong.secretsecret')
 
-t.test('a throttling 429 (code 1302) with retry-after is a RateLimitError that passes retry-after on', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'error', status: 429, body: { error: { code: '1302', message: 'High concurrency usage of this API' }, request_id: 'r1' }, headers: { 'retry-after': '3' } })
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello }))
-  t.ok(err instanceof RateLimitError)
-  t.equal(err.status, 429)
-  t.equal(err.headers?.get('retry-after'), '3')
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-})
+rateLimitedCase(t, zhipu, 'a throttling 429 (code 1302)', {
+  body: { error: { code: '1302', message: 'High concurrency usage of this API' }, request_id: 'r1' },
+  retryAfter: '3'
+}, /High concurrency usage/)
 
-t.test('an exhausted balance (429 code 1113) is a 402 with x-should-retry: false, so the SDK calls once', async (t) => {
-  const { fake, base } = await gateway(t, 'zhipu')
-  const balance = { kind: 'error' as const, status: 429, body: { error: { code: '1113', message: 'Insufficient balance or no resource package. Please recharge.' }, request_id: 'r2' } }
-  fake.enqueue(balance, balance, balance)
-  const err = await apiError(openai(base, { maxRetries: 2 }).chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello }))
-  t.equal(err.status, 402)
-  t.equal(err.code, 'insufficient_quota')
-  t.equal(err.headers?.get('x-should-retry'), 'false')
-  t.match(err.message, /Insufficient balance/)
-  t.equal(fake.requests.length, 1)
-})
+quotaExhaustedCase(t, zhipu, 'an exhausted balance (429 code 1113)', {
+  kind: 'error',
+  status: 429,
+  body: { error: { code: '1113', message: 'Insufficient balance or no resource package. Please recharge.' }, request_id: 'r2' }
+}, /Insufficient balance/)
 
-t.test('a Zhipu 500 becomes a 502 InternalServerError', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'error', status: 500, body: { error: { code: '500', message: 'Internal error' } } })
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_error')
-})
+serverErrorCase(t, zhipu, { error: { code: '500', message: 'Internal error' } }, /Internal error/)
 
-t.test('a body that is not JSON becomes 502 upstream_bad_response', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'garbage' })
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_bad_response')
-})
+notJsonCase(t, zhipu, 'zhipu/embedding-3')
 
-t.test('a connection Zhipu drops before answering becomes a 503', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'destroy' })
-  const err = await apiError(client.embeddings.create({ model: 'zhipu/embedding-3', input: 'x' }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 503)
-  t.equal(err.requestID, err.headers?.get('x-request-id'))
-})
+droppedConnectionCase(t, zhipu, async (client) => await client.embeddings.create({ model: 'zhipu/embedding-3', input: 'x' }))
 
-t.test('a non-streaming answer Zhipu cuts off half-way is a 502 upstream_stream_broken, not an unreachable backend', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'midStreamError' })
-  const err = await apiError(client.chat.completions.create({ model: 'zhipu/glm-4.6', messages: hello }))
-  t.ok(err instanceof InternalServerError)
-  t.equal(err.status, 502)
-  t.equal(err.code, 'upstream_stream_broken')
-})
+cutOffAnswerCase(t, zhipu)
 
-t.test('a stream Zhipu drops half-way makes the SDK throw an APIError', async (t) => {
-  const { fake, client } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'midStreamError' })
-  const stream = await client.chat.completions.create({ model: 'zhipu/glm-4.5-air', messages: hello, stream: true })
-  const err = await apiError(collect(stream))
-  t.equal(err.status, undefined)
-  t.equal(err.code, 'upstream_stream_broken')
-})
-
-t.test('a stream Zhipu drops half-way ends with an error event and no [DONE]', async (t) => {
-  const { fake, base } = await gateway(t, 'zhipu')
-  fake.enqueue({ kind: 'midStreamError' })
-  const sse = await rawSse(base, { model: 'zhipu/glm-4.5-air', messages: hello })
-  t.equal(sse.status, 200)
-  t.notOk(sse.done)
-  t.match(sse.events.at(-1), { error: { code: 'upstream_stream_broken', type: 'api_error' } })
-  t.ok(sse.events.length > 1, 'chunks before the failure were relayed')
-})
+streamFailureCases(t, zhipu, { what: 'a stream Zhipu drops half-way', model: 'zhipu/glm-4.5-air', code: 'upstream_stream_broken', arrivesFirst: 'reasoning_content' })

@@ -135,6 +135,15 @@ t.test('a backend that answers garbage is a 502 without internals in the body', 
   t.notMatch(res.body, /<html>/, 'the backend body is not echoed')
 })
 
+t.test('a backend error body of megabytes becomes a short OpenAI error, and the next call still works', async (t) => {
+  fakes.deepseek.enqueue({ kind: 'error', status: 500, body: 'overloaded '.repeat(400_000) })
+  const res = await post({ model: 'deepseek/deepseek-chat', messages: HI })
+  assertError(t, res, 502, { type: 'api_error', message: /^deepseek: overloaded overloaded/ })
+  t.ok(res.body.length < 2_000, `the client gets a short body (${res.body.length} bytes), not the backend's 4.4 MB`)
+  const next = await post({ model: 'deepseek/deepseek-chat', messages: HI })
+  t.equal(next.statusCode, 200, 'the connection pool is healthy afterwards')
+})
+
 t.test('error bodies without the /v1 prefix have the same shape', async (t) => {
   const res = await app.inject({ method: 'POST', url: '/chat/completions', payload: { model: 'deepseek/deepseek-chat' } })
   assertError(t, res, 400, { param: 'messages' })
