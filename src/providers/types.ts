@@ -13,8 +13,11 @@ export interface CallContext {
 export type UpstreamChatRequest = ChatCompletionRequest
 
 export interface ChatStream {
-  /** Upstream chunks, already in OpenAI shape (ids, usage and roles are normalised later). */
-  chunks: AsyncIterable<ChatCompletionChunk>
+  /**
+   * Upstream chunks, already in OpenAI shape (ids, usage and roles are normalised later), in batches: all the
+   * chunks one upstream buffer carried, handed on as soon as it is read. A batch is never empty.
+   */
+  chunks: AsyncIterable<ChatCompletionChunk[]>
 }
 
 export interface EmbedCall {

@@ -1,44 +1,65 @@
-// One upstream call as adapters need it: non-2xx answers become GatewayErrors, JSON bodies are parsed
-// with a clear error when they are not JSON.
+// One upstream call as adapters need it: non-2xx answers become GatewayErrors (a key the backend rejects
+// leaves the rotation and the call goes again with the next key), JSON bodies are parsed with a clear
+// error when they are not JSON.
 import { type GatewayError, UpstreamError, UpstreamUnavailableError } from '../errors/gateway-error.js'
 import { toGatewayError } from '../errors/to-openai-error.js'
 import { readCappedText, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../upstream/upstream-client.js'
 import { keyHint } from '../upstream/key-ring.js'
+import { AnswerCutOffError, type WholeAnswer } from '../upstream/whole-answer.js'
 import type { CallContext } from './types.js'
 import { parseVendorError, type UpstreamFailure } from './upstream-errors.js'
 
-export async function callUpstream (
-  client: UpstreamClient,
-  request: Omit<UpstreamRequest, 'signal'>,
-  ctx: CallContext,
-  providerId: string,
-  toError: (failure: UpstreamFailure) => GatewayError
-): Promise<UpstreamResponse> {
+type ToError = (failure: UpstreamFailure) => GatewayError
+
+/** A streamed answer: the response with its body still to read. */
+export async function callUpstream (client: UpstreamClient, request: Omit<UpstreamRequest, 'signal'>, ctx: CallContext,
+  providerId: string, toError: ToError): Promise<UpstreamResponse> {
   for (;;) {
     const apiKey = client.keys.take()
     const response = await client.request({ ...request, apiKey, signal: ctx.signal, headers: { 'x-request-id': ctx.requestId, ...request.headers } })
     if (response.statusCode >= 200 && response.statusCode < 300) return response
-    const vendor = parseVendorError(await readCappedText(response.body))
-    // A key the backend rejects leaves the rotation and this request goes again with the next key.
-    if ((response.statusCode === 401 || response.statusCode === 403) && apiKey !== undefined && client.keys.reject(apiKey)) {
-      ctx.log?.error({ provider: providerId, key: keyHint(apiKey), status: response.statusCode }, `${providerId} rejected API key ${keyHint(apiKey)}; it leaves the rotation`)
-      continue
-    }
-    throw toError({ providerId, status: response.statusCode, headers: response.headers, vendor })
+    const failed = { statusCode: response.statusCode, headers: response.headers, text: await readCappedText(response.body) }
+    if (!keyRejected(client, failed, apiKey, ctx, providerId)) throw failure(failed, providerId, toError)
   }
 }
 
-export async function readJsonAnswer (response: UpstreamResponse, providerId: string): Promise<unknown> {
-  let text: string
-  try {
-    text = await response.body.text()
-  } catch (err) {
-    // The backend answered, then the socket broke mid-body: a cut-off answer, not an unreachable backend.
-    if (toGatewayError(err) instanceof UpstreamUnavailableError) {
-      throw new UpstreamError(`${providerId}: the connection broke before the answer was complete`, { code: 'upstream_stream_broken', cause: err })
+/** A JSON answer, read whole and parsed. */
+export async function fetchJson (client: UpstreamClient, request: Omit<UpstreamRequest, 'signal'>, ctx: CallContext,
+  providerId: string, toError: ToError): Promise<unknown> {
+  for (;;) {
+    const apiKey = client.keys.take()
+    let answer: WholeAnswer
+    try {
+      answer = await client.requestWhole({ ...request, apiKey, signal: ctx.signal, headers: { 'x-request-id': ctx.requestId, ...request.headers } })
+    } catch (err) {
+      throw cutOff(err, providerId)
     }
-    throw err
+    if (answer.statusCode >= 200 && answer.statusCode < 300) return parseJson(answer.text, providerId)
+    if (!keyRejected(client, answer, apiKey, ctx, providerId)) throw failure(answer, providerId, toError)
   }
+}
+
+/** A 401/403 to a key of a rotation: the key leaves it, and the call may go again with the next. */
+function keyRejected (client: UpstreamClient, answer: WholeAnswer, apiKey: string | undefined, ctx: CallContext, providerId: string): boolean {
+  if ((answer.statusCode !== 401 && answer.statusCode !== 403) || apiKey === undefined || !client.keys.reject(apiKey)) return false
+  ctx.log?.error({ provider: providerId, key: keyHint(apiKey), status: answer.statusCode }, `${providerId} rejected API key ${keyHint(apiKey)}; it leaves the rotation`)
+  return true
+}
+
+function failure (answer: WholeAnswer, providerId: string, toError: ToError): GatewayError {
+  return toError({ providerId, status: answer.statusCode, headers: answer.headers, vendor: parseVendorError(answer.text) })
+}
+
+/** The backend answered, then the socket broke mid-body: a cut-off answer, not an unreachable backend. */
+function cutOff (err: unknown, providerId: string): unknown {
+  if (!(err instanceof AnswerCutOffError)) return err
+  if (toGatewayError(err.cause) instanceof UpstreamUnavailableError) {
+    return new UpstreamError(`${providerId}: the connection broke before the answer was complete`, { code: 'upstream_stream_broken', cause: err.cause })
+  }
+  return err.cause
+}
+
+function parseJson (text: string, providerId: string): unknown {
   try {
     return JSON.parse(text) // JSON.parse skips DeepSeek's keep-alive blank lines before the body
   } catch {

@@ -7,7 +7,7 @@ import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../sc
 import { errorResponses } from '../schemas/error.js'
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../schemas/openai-types.js'
 import { toClientChunks, type ClientStreamOptions } from '../streaming/chat-stream.js'
-import { encodeSseData, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
+import { encodeSseBatch, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
 import { guardStream } from '../routing/guard-stream.js'
 import { primeStream } from '../streaming/prime-stream.js'
 import { callContext, markServedBy } from './call-context.js'
@@ -56,12 +56,15 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
   })
 }
 
-/** Chunks → SSE text. A failure after the first byte ends the stream with an error event, never a fake [DONE]. */
-async function * sseEvents (chunks: AsyncIterable<ChatCompletionChunk>, request: FastifyRequest, reply: FastifyReply, signal: AbortSignal): AsyncGenerator<string> {
+/**
+ * Chunk batches → SSE text, one string (one write to the response) per batch. A failure after the first byte ends the
+ * stream with an error event, never a fake [DONE].
+ */
+async function * sseEvents (batches: AsyncIterable<ChatCompletionChunk[]>, request: FastifyRequest, reply: FastifyReply, signal: AbortSignal): AsyncGenerator<string> {
   try {
-    for await (const chunk of chunks) {
+    for await (const batch of batches) {
       request.qiao.firstChunkMs ??= reply.elapsedTime
-      yield encodeSseData(chunk)
+      yield encodeSseBatch(batch)
     }
     yield SSE_DONE
   } catch (err) {

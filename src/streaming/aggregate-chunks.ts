@@ -3,22 +3,15 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatChoice, ToolCall, Usage } from '../schemas/openai-types.js'
 import type { StreamIdentity } from './chat-stream.js'
 
-export async function aggregateChunks (source: AsyncIterable<ChatCompletionChunk>, identity: StreamIdentity): Promise<ChatCompletion> {
-  const choices = new Map<number, ChatChoice & { message: { content: string, reasoning_content?: string, tool_calls?: ToolCall[] } }>()
+type AggregateChoice = ChatChoice & { message: { content: string, reasoning_content?: string, tool_calls?: ToolCall[] } }
+
+export async function aggregateChunks (source: AsyncIterable<ChatCompletionChunk[]>, identity: StreamIdentity): Promise<ChatCompletion> {
+  const choices = new Map<number, AggregateChoice>()
   let usage: Usage | undefined
-  for await (const chunk of source) {
-    if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
-    for (const { index, delta, finish_reason: finish } of chunk.choices) {
-      let choice = choices.get(index)
-      if (choice === undefined) {
-        choice = { index, message: { role: 'assistant', content: '' }, finish_reason: null }
-        choices.set(index, choice)
-      }
-      const message = choice.message
-      if (typeof delta.content === 'string') message.content += delta.content
-      if (typeof delta.reasoning_content === 'string') message.reasoning_content = (message.reasoning_content ?? '') + delta.reasoning_content
-      for (const call of delta.tool_calls ?? []) mergeToolCall(message.tool_calls ??= [], call)
-      if (finish !== undefined && finish !== null) choice.finish_reason = finish
+  for await (const batch of source) {
+    for (const chunk of batch) {
+      if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
+      addChoices(choices, chunk)
     }
   }
   const completion: ChatCompletion = {
@@ -30,6 +23,21 @@ export async function aggregateChunks (source: AsyncIterable<ChatCompletionChunk
   }
   if (usage !== undefined) completion.usage = usage
   return completion
+}
+
+function addChoices (choices: Map<number, AggregateChoice>, chunk: ChatCompletionChunk): void {
+  for (const { index, delta, finish_reason: finish } of chunk.choices) {
+    let choice = choices.get(index)
+    if (choice === undefined) {
+      choice = { index, message: { role: 'assistant', content: '' }, finish_reason: null }
+      choices.set(index, choice)
+    }
+    const message = choice.message
+    if (typeof delta.content === 'string') message.content += delta.content
+    if (typeof delta.reasoning_content === 'string') message.reasoning_content = (message.reasoning_content ?? '') + delta.reasoning_content
+    for (const call of delta.tool_calls ?? []) mergeToolCall(message.tool_calls ??= [], call)
+    if (finish !== undefined && finish !== null) choice.finish_reason = finish
+  }
 }
 
 function mergeToolCall (calls: ToolCall[], delta: ToolCall): void {

@@ -15,44 +15,70 @@ export interface ClientStreamOptions extends StreamIdentity {
   onUsage?: (usage: Usage) => void
 }
 
-export async function * toClientChunks (source: AsyncIterable<ChatCompletionChunk>, options: ClientStreamOptions): AsyncGenerator<ChatCompletionChunk> {
-  const { id, created, model } = options
-  const rolesSent = new Set<number>()
-  const finished = new Set<number>()
-  let usage: Usage | undefined
-  let sentAny = false
+/** Batch in, batch out: each upstream batch leaves as one client batch (a batch left empty is not yielded). */
+export async function * toClientChunks (source: AsyncIterable<ChatCompletionChunk[]>, options: ClientStreamOptions): AsyncGenerator<ChatCompletionChunk[]> {
+  const client = new ClientRewrite(options)
+  for await (const batch of source) {
+    const out = client.batch(batch)
+    if (out.length > 0) yield out
+  }
+  const tail = client.end()
+  if (tail.length > 0) yield tail
+}
 
-  for await (const chunk of source) {
-    if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
-    delete chunk.usage
-    if (chunk.choices.length === 0) continue
-    chunk.id = id
-    chunk.object = 'chat.completion.chunk'
-    chunk.created = created
-    chunk.model = model
-    for (const choice of chunk.choices) {
-      choice.finish_reason ??= null
-      if (choice.finish_reason !== null) finished.add(choice.index)
-      if (rolesSent.has(choice.index)) delete choice.delta.role
-      else {
-        choice.delta.role = 'assistant'
-        rolesSent.add(choice.index)
+/** The per-stream state of the rewrite: which choices have had their role and their finish reason. */
+class ClientRewrite {
+  private readonly rolesSent = new Set<number>()
+  private readonly finished = new Set<number>()
+  private usage: Usage | undefined
+  private sentAny = false
+
+  constructor (private readonly options: ClientStreamOptions) {}
+
+  /** Rewrites the chunks in place; usage-only chunks are held for the end, whole tool calls split in two. */
+  batch (chunks: ChatCompletionChunk[]): ChatCompletionChunk[] {
+    const { id, created, model } = this.options
+    const out: ChatCompletionChunk[] = []
+    for (const chunk of chunks) {
+      if (chunk.usage !== undefined && chunk.usage !== null) this.usage = chunk.usage
+      delete chunk.usage
+      if (chunk.choices.length === 0) continue
+      chunk.id = id
+      chunk.object = 'chat.completion.chunk'
+      chunk.created = created
+      chunk.model = model
+      for (const choice of chunk.choices) {
+        choice.finish_reason ??= null
+        if (choice.finish_reason !== null) this.finished.add(choice.index)
+        if (this.rolesSent.has(choice.index)) delete choice.delta.role
+        else {
+          choice.delta.role = 'assistant'
+          this.rolesSent.add(choice.index)
+        }
       }
+      const announcement = splitWholeToolCalls(chunk)
+      if (announcement !== undefined) out.push(announcement)
+      out.push(chunk)
     }
-    const announcement = splitWholeToolCalls(chunk)
-    if (announcement !== undefined) yield announcement
-    sentAny = true
-    yield chunk
+    if (out.length > 0) this.sentAny = true
+    return out
   }
 
-  // A backend that ended cleanly without a finish reason still ends the choice for the client.
-  if (!sentAny || finished.size < rolesSent.size) {
-    const open = sentAny ? [...rolesSent].filter((index) => !finished.has(index)) : [0]
-    yield { id, object: 'chat.completion.chunk', created, model, choices: open.map((index) => ({ index, delta: sentAny ? {} : { role: 'assistant', content: '' }, finish_reason: 'stop' })) }
-  }
-  if (usage !== undefined) {
-    options.onUsage?.(usage)
-    if (options.includeUsage) yield { id, object: 'chat.completion.chunk', created, model, choices: [], usage }
+  /** The chunks after the last upstream one: a stop for choices left open, then the usage chunk if asked for. */
+  end (): ChatCompletionChunk[] {
+    const { id, created, model } = this.options
+    const { sentAny, rolesSent, finished, usage } = this
+    const tail: ChatCompletionChunk[] = []
+    // A backend that ended cleanly without a finish reason still ends the choice for the client.
+    if (!sentAny || finished.size < rolesSent.size) {
+      const open = sentAny ? [...rolesSent].filter((index) => !finished.has(index)) : [0]
+      tail.push({ id, object: 'chat.completion.chunk', created, model, choices: open.map((index) => ({ index, delta: sentAny ? {} : { role: 'assistant', content: '' }, finish_reason: 'stop' })) })
+    }
+    if (usage !== undefined) {
+      this.options.onUsage?.(usage)
+      if (this.options.includeUsage) tail.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })
+    }
+    return tail
   }
 }
 

@@ -81,12 +81,3 @@ export class LineDecoder {
     return lines
   }
 }
-
-/** Splits a byte stream into lines; the final unterminated line is yielded too. */
-export async function * decodeLines (source: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new LineDecoder()
-  for await (const chunk of source) {
-    for (const line of decoder.decode(chunk)) yield line
-  }
-  for (const line of decoder.flush()) yield line
-}

@@ -1,9 +1,10 @@
 /**
- * Text lines -> JSON values, for newline-delimited JSON streams (Ollama's
- * native /api/chat and /api/generate streaming). Blank lines are skipped; a
+ * Bytes -> JSON values, for newline-delimited JSON streams (Ollama's native
+ * /api/chat and /api/generate streaming). Blank lines are skipped; a
  * malformed line is a protocol error, reported with a bounded excerpt so a
  * huge garbage line cannot flood the logs.
  */
+import { LineDecoder } from './line-decoder.js'
 
 const MAX_EXCERPT = 200
 
@@ -21,15 +22,26 @@ export class NdjsonParseError extends Error {
 
 const BLANK = /^\s*$/
 
-export async function * decodeNdjson (lines: AsyncIterable<string>): AsyncGenerator<unknown> {
-  for await (const line of lines) {
+/**
+ * One batch of values per source buffer that completes any line, as soon as it is read. The values
+ * before a malformed line still come out, then the error.
+ */
+export async function * decodeNdjson (source: AsyncIterable<Uint8Array>): AsyncGenerator<unknown[]> {
+  const lines = new LineDecoder()
+  for await (const bytes of source) yield * parseAll(lines.decode(bytes))
+  yield * parseAll(lines.flush())
+}
+
+function * parseAll (lines: string[]): Generator<unknown[]> {
+  const values: unknown[] = []
+  for (const line of lines) {
     if (BLANK.test(line)) continue
-    let value: unknown
     try {
-      value = JSON.parse(line)
+      values.push(JSON.parse(line))
     } catch (cause) {
+      if (values.length > 0) yield values
       throw new NdjsonParseError(line, { cause })
     }
-    yield value
   }
+  if (values.length > 0) yield values
 }

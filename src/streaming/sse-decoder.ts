@@ -6,8 +6,10 @@
  * official client would: `:` comments (e.g. DeepSeek's `: keep-alive`) are
  * ignored, one optional space after the colon is stripped, `data` lines are
  * joined with `\n`, and a blank line dispatches the event. Input lines come
- * from LineDecoder and carry no terminators.
+ * from LineDecoder and carry no terminators; decodeSse runs a byte stream
+ * through both.
  */
+import { LineDecoder } from './line-decoder.js'
 
 export interface SseEvent {
   event: string | null;
@@ -16,7 +18,8 @@ export interface SseEvent {
 
 export class SseDecoder {
   #event: string | null = null
-  #data: string[] = []
+  /** The data lines so far, joined with `\n`; null until the event has one. */
+  #data: string | null = null
 
   /** Feeds one line; returns an event when the line is blank and one is pending. */
   decode (line: string): SseEvent | null {
@@ -36,7 +39,7 @@ export class SseDecoder {
       value = line.slice(valueStart)
     }
 
-    if (field === 'data') this.#data.push(value)
+    if (field === 'data') this.#data = this.#data === null ? value : `${this.#data}\n${value}`
     else if (field === 'event') this.#event = value
     // id, retry and unknown fields are ignored.
     return null
@@ -48,20 +51,36 @@ export class SseDecoder {
   }
 
   #dispatch (): SseEvent | null {
-    if (this.#event === null && this.#data.length === 0) return null
-    const event: SseEvent = { event: this.#event, data: this.#data.join('\n') }
+    if (this.#event === null && this.#data === null) return null
+    const event: SseEvent = { event: this.#event, data: this.#data ?? '' }
     this.#event = null
-    this.#data = []
+    this.#data = null
     return event
   }
 }
 
-export async function * decodeSse (lines: AsyncIterable<string>): AsyncGenerator<SseEvent> {
-  const decoder = new SseDecoder()
-  for await (const line of lines) {
-    const event = decoder.decode(line)
-    if (event !== null) yield event
+/**
+ * Bytes -> events, one batch per source buffer: every event completed by a buffer comes out as soon as
+ * that buffer is read (none is held back for the next), and buffers that complete none yield nothing.
+ */
+export async function * decodeSse (source: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent[]> {
+  const lines = new LineDecoder()
+  const sse = new SseDecoder()
+  for await (const bytes of source) {
+    const events = dispatchAll(sse, lines.decode(bytes))
+    if (events.length > 0) yield events
   }
-  const last = decoder.flush()
-  if (last !== null) yield last
+  const events = dispatchAll(sse, lines.flush())
+  const last = sse.flush()
+  if (last !== null) events.push(last)
+  if (events.length > 0) yield events
+}
+
+function dispatchAll (sse: SseDecoder, lines: string[]): SseEvent[] {
+  const events: SseEvent[] = []
+  for (const line of lines) {
+    const event = sse.decode(line)
+    if (event !== null) events.push(event)
+  }
+  return events
 }

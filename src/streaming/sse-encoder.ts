@@ -15,6 +15,13 @@ export function encodeSseData (payload: unknown): string {
   return `data: ${json}\n\n`
 }
 
+/** A batch of payloads as one string, so the batch leaves in one write. */
+export function encodeSseBatch (payloads: readonly unknown[]): string {
+  let text = ''
+  for (const payload of payloads) text += encodeSseData(payload)
+  return text
+}
+
 export function encodeSseError (error: {
   message: string;
   type: string;

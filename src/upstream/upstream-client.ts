@@ -2,6 +2,7 @@
 // and the caller's AbortSignal cancels the request, so a vanished client frees the socket at once.
 import { Pool, type Dispatcher } from 'undici'
 import { KeyRing } from './key-ring.js'
+import { WholeAnswerHandler, type WholeAnswer } from './whole-answer.js'
 
 export interface UpstreamClientOptions {
   baseUrl: string
@@ -51,15 +52,27 @@ export class UpstreamClient {
   readonly keys: KeyRing
 
   /** `apiKey` picks the key (from `keys.take()`); without one the request is sent unauthenticated. */
-  async request ({ method, path, body, signal, headers, apiKey }: UpstreamRequest & { apiKey?: string | undefined }): Promise<UpstreamResponse> {
+  async request (upstream: UpstreamRequest & { apiKey?: string | undefined }): Promise<UpstreamResponse> {
+    return await this.pool.request(this.options(upstream))
+  }
+
+  /** The same request, its answer read whole (see whole-answer.ts). */
+  async requestWhole (upstream: UpstreamRequest & { apiKey?: string | undefined }): Promise<WholeAnswer> {
+    const options = this.options(upstream)
+    return await new Promise((resolve, reject) => {
+      this.pool.dispatch(options, new WholeAnswerHandler(options.signal, resolve, reject))
+    })
+  }
+
+  private options ({ method, path, body, signal, headers, apiKey }: UpstreamRequest & { apiKey?: string | undefined }): Dispatcher.RequestOptions & { signal: AbortSignal | null } {
     const auth = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }
-    return await this.pool.request({
+    return {
       method,
       path: this.basePath + path,
       headers: { ...this.baseHeaders, ...auth, ...headers },
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null
-    })
+    }
   }
 
   async close (): Promise<void> {

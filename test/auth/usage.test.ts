@@ -66,11 +66,13 @@ for (const store of ['memory', 'redis'] as const satisfies Store[]) {
     })
 
     t.test('embedding inputs served from the cache are counted as cached_inputs', async (t) => {
-      const { app } = await setup()
+      // A store timeout far above the default: a busy machine must not turn the hit into a fail-open miss.
+      const app = await gateway(t, fakes, { keys, redisUrl: store === 'redis' ? redis.url : undefined, cache: { embeddings: { timeout: '5s' } } })
       const embed = async (input: string[]) => await app.inject({ method: 'POST', url: '/v1/embeddings', headers: bearer(ALICE), payload: { model: 'ollama/nomic-embed-text', input } })
       const unique = `text-${store}-${Math.random()}`
-      await embed([unique])
-      await embed([unique, `${unique}-2`])
+      t.equal((await embed([unique])).statusCode, 200)
+      const second = await embed([unique, `${unique}-2`])
+      t.equal(second.headers['x-qiao-cache'], 'partial')
       const body = await usageWhen(app, (b) => b.totals['requests'] === 2, '?model=ollama/nomic-embed-text')
       t.equal(body.totals['cached_inputs'], 1)
       t.equal(body.totals['errors'], 0)

@@ -8,14 +8,24 @@ import type { ChatCompletionChunk, Usage } from '../../src/schemas/openai-types.
 const IDENTITY = { id: 'chatcmpl-fixed', created: 1_700_000_000, model: 'alias-name' }
 const USAGE: Usage = { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 }
 
-async function * from (chunks: ChatCompletionChunk[]): AsyncGenerator<ChatCompletionChunk> {
-  for (const chunk of chunks) yield chunk
+/** The chunks as a backend stream of batches: one chunk per upstream buffer. */
+async function * from (chunks: ChatCompletionChunk[]): AsyncGenerator<ChatCompletionChunk[]> {
+  for (const chunk of chunks) yield [chunk]
 }
 
-async function client (chunks: ChatCompletionChunk[], options: Partial<ClientStreamOptions> = {}): Promise<ChatCompletionChunk[]> {
-  const out: ChatCompletionChunk[] = []
-  for await (const chunk of toClientChunks(from(chunks), { ...IDENTITY, includeUsage: false, ...options })) out.push(chunk)
+async function * batches (list: ChatCompletionChunk[][]): AsyncGenerator<ChatCompletionChunk[]> {
+  for (const batch of list) yield batch
+}
+
+async function clientBatches (source: AsyncIterable<ChatCompletionChunk[]>, options: Partial<ClientStreamOptions> = {}): Promise<ChatCompletionChunk[][]> {
+  const out: ChatCompletionChunk[][] = []
+  for await (const batch of toClientChunks(source, { ...IDENTITY, includeUsage: false, ...options })) out.push(batch)
   return out
+}
+
+/** The client's chunks, in order, whatever batches they came in. */
+async function client (chunks: ChatCompletionChunk[], options: Partial<ClientStreamOptions> = {}): Promise<ChatCompletionChunk[]> {
+  return (await clientBatches(from(chunks), options)).flat()
 }
 
 /** An upstream chunk as a backend might send it, with its own id, created and model. */
@@ -179,18 +189,63 @@ t.test('toClientChunks keeps fields it does not interpret', async (t) => {
 })
 
 t.test('toClientChunks passes a backend failure on without a synthesised ending', async (t) => {
-  async function * failing (): AsyncGenerator<ChatCompletionChunk> {
-    yield up({ content: 'a' }, null)
+  async function * failing (): AsyncGenerator<ChatCompletionChunk[]> {
+    yield [up({ content: 'a' }, null)]
     throw new Error('socket hang up')
   }
-  const out: ChatCompletionChunk[] = []
+  const out: ChatCompletionChunk[][] = []
   await t.rejects(async () => {
-    for await (const chunk of toClientChunks(failing(), { ...IDENTITY, includeUsage: true })) out.push(chunk)
+    for await (const batch of toClientChunks(failing(), { ...IDENTITY, includeUsage: true })) out.push(batch)
   }, { message: 'socket hang up' })
-  t.equal(out.length, 1, 'no stop chunk after a failure')
+  t.equal(out.flat().length, 1, 'no stop chunk after a failure')
+})
+
+/** A stream that exercises every rewrite: repeated roles, two choices, a whole tool call, usage on the last chunk. */
+const richStream = (): ChatCompletionChunk[] => [
+  { choices: [{ index: 0, delta: { role: 'assistant', content: 'a' } }, { index: 1, delta: { role: 'assistant', content: 'x' } }] },
+  { choices: [{ index: 0, delta: { role: 'assistant', content: 'b' }, finish_reason: 'stop' }] },
+  { choices: [{ index: 1, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] } }] },
+  { choices: [{ index: 1, delta: {}, finish_reason: 'tool_calls' }], usage: USAGE }
+]
+
+t.test('toClientChunks gives the same chunks whether the backend batched them or not', async (t) => {
+  const one = await client(richStream(), { includeUsage: true })
+  const whole = (await clientBatches(batches([richStream()]), { includeUsage: true })).flat()
+  const split = (await clientBatches(batches([richStream().slice(0, 3), richStream().slice(3)]), { includeUsage: true })).flat()
+  t.equal(one.length, 6, 'four chunks, a tool-call announcement and the usage chunk')
+  t.same(whole, one)
+  t.same(split, one)
+})
+
+t.test('toClientChunks answers each upstream batch with one batch, in order, as it arrives', async (t) => {
+  const [first, second, third] = richStream()
+  const source = batches([[first as ChatCompletionChunk, second as ChatCompletionChunk], [third as ChatCompletionChunk]])
+  const iterator = toClientChunks(source, { ...IDENTITY, includeUsage: false })
+  const a = await iterator.next()
+  t.same(a.value?.map((c: ChatCompletionChunk) => c.choices.map((choice) => choice.delta.content)), [['a', 'x'], ['b']], 'the first batch, before the next is read')
+  const b = await iterator.next()
+  t.equal(b.value?.length, 2, 'the tool call announcement and its arguments, together')
+  const tail = await iterator.next()
+  t.same(tail.value?.map((c: ChatCompletionChunk) => c.choices.map((choice) => choice.finish_reason)), [['stop']], 'choice 1 is closed at the end')
+  t.ok((await iterator.next()).done)
+})
+
+t.test('toClientChunks skips a batch that held only usage and sends the stop and usage chunks as one final batch', async (t) => {
+  const out = await clientBatches(batches([[up({ content: 'a' }, null)], [{ choices: [], usage: USAGE }]]), { includeUsage: true })
+  t.equal(out.length, 2, 'the content batch and the final batch')
+  t.same(out[1]?.map((c) => c.choices.length), [1, 0], 'the synthesised stop, then the usage chunk')
+  t.same(out[1]?.[1]?.usage, USAGE)
 })
 
 const aggregate = async (chunks: ChatCompletionChunk[]) => await aggregateChunks(from(chunks), IDENTITY)
+
+t.test('aggregateChunks gives the same completion whether the chunks came batched or not', async (t) => {
+  const one = await aggregate(richStream())
+  const whole = await aggregateChunks(batches([richStream()]), IDENTITY)
+  t.same(whole, one)
+  t.equal(one.choices[1]?.message.tool_calls?.[0]?.function?.name, 'f')
+  t.same(one.usage, USAGE)
+})
 
 t.test('aggregateChunks joins content into one chat.completion with the given identity', async (t) => {
   const completion = await aggregate([up({ role: 'assistant', content: 'Hel' }, null), up({ content: 'lo' }, null), up({}, 'stop')])

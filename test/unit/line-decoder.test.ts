@@ -1,5 +1,5 @@
 import t from 'tap'
-import { LineDecoder, decodeLines } from '../../src/streaming/line-decoder.js'
+import { LineDecoder } from '../../src/streaming/line-decoder.js'
 
 const enc = new TextEncoder()
 
@@ -17,10 +17,6 @@ function decodeChunks (chunks: (string | Uint8Array)[], flush = true): string[] 
 /** Splits bytes into single-byte chunks. */
 function byteByByte (text: string): Uint8Array[] {
   return Array.from(enc.encode(text), (b) => Uint8Array.of(b))
-}
-
-async function * fromArray<T> (items: T[]): AsyncGenerator<T> {
-  for (const item of items) yield item
 }
 
 t.test('splits a single chunk on LF and omits the terminators', async (t) => {
@@ -155,10 +151,12 @@ t.test('every split point of a mixed-terminator stream yields the same lines', a
   t.pass('all split points agree')
 })
 
-t.test('decodeLines yields all lines including the trailing partial line', async (t) => {
+t.test('lines come out with the chunk that completes them, the trailing partial line at flush', async (t) => {
   const bytes = enc.encode('one\r\ntwo\r\n你好\nrest')
-  const chunks = [bytes.subarray(0, 4), bytes.subarray(4, 11), bytes.subarray(11, 13), bytes.subarray(13)]
-  const lines: string[] = []
-  for await (const line of decodeLines(fromArray(chunks))) lines.push(line)
-  t.same(lines, ['one', 'two', '你好', 'rest'])
+  const decoder = new LineDecoder()
+  t.same(decoder.decode(bytes.subarray(0, 4)), ['one'], 'CR ends the line at once')
+  t.same(decoder.decode(bytes.subarray(4, 11)), ['two'], 'the LF of the split CRLF is swallowed')
+  t.same(decoder.decode(bytes.subarray(11, 13)), [], 'a character split across chunks completes no line by itself')
+  t.same(decoder.decode(bytes.subarray(13)), ['你好'])
+  t.same(decoder.flush(), ['rest'])
 })

@@ -1,14 +1,22 @@
 import t from 'tap'
 import { NdjsonParseError, decodeNdjson } from '../../src/streaming/ndjson-decoder.js'
 
+const enc = new TextEncoder()
+
 async function * fromArray<T> (items: T[]): AsyncGenerator<T> {
   for (const item of items) yield item
 }
 
-async function collect (lines: string[]): Promise<unknown[]> {
-  const out: unknown[] = []
-  for await (const value of decodeNdjson(fromArray(lines))) out.push(value)
+/** The batches decoded from these byte buffers (given as text). */
+async function batches (buffers: string[]): Promise<unknown[][]> {
+  const out: unknown[][] = []
+  for await (const batch of decodeNdjson(fromArray(buffers.map((b) => enc.encode(b))))) out.push(batch)
   return out
+}
+
+/** The values of these lines, sent as one buffer. */
+async function collect (lines: string[]): Promise<unknown[]> {
+  return (await batches([lines.join('\n')])).flat()
 }
 
 t.test('parses each line as one JSON value', async (t) => {
@@ -54,10 +62,25 @@ t.test('the error message includes at most the first 200 characters of the line'
   }
 })
 
-t.test('values before the bad line are still yielded', async (t) => {
-  const seen: unknown[] = []
+t.test('values before the bad line are still yielded, from the same buffer too', async (t) => {
+  const seen: unknown[][] = []
   await t.rejects(async () => {
-    for await (const v of decodeNdjson(fromArray(['1', '2', 'bad', '3']))) seen.push(v)
+    for await (const batch of decodeNdjson(fromArray([enc.encode('1\n'), enc.encode('2\nbad\n3\n')]))) seen.push(batch)
   }, NdjsonParseError)
-  t.same(seen, [1, 2])
+  t.same(seen, [[1], [2]])
+})
+
+t.test('yields one batch per buffer, as soon as the buffer completes a line', async (t) => {
+  t.same(await batches(['{"a":1}\n{"a":2}\n{"a"', ':3}\n', '\n', '{"a":4}\r\n']), [[{ a: 1 }, { a: 2 }], [{ a: 3 }], [{ a: 4 }]])
+})
+
+t.test('a last line without a newline is parsed at the end of the stream', async (t) => {
+  t.same(await batches(['{"a":1}\n{"done":', 'true}']), [[{ a: 1 }], [{ done: true }]])
+})
+
+t.test('a line split inside a multi-byte character is parsed whole', async (t) => {
+  const bytes = enc.encode('{"c":"你好"}\n')
+  const out: unknown[] = []
+  for await (const batch of decodeNdjson(fromArray([bytes.subarray(0, 8), bytes.subarray(8)]))) out.push(...batch)
+  t.same(out, [{ c: '你好' }])
 })

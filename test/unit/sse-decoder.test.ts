@@ -1,6 +1,7 @@
 import t from 'tap'
 import { SseDecoder, decodeSse, type SseEvent } from '../../src/streaming/sse-decoder.js'
-import { decodeLines } from '../../src/streaming/line-decoder.js'
+
+const enc = new TextEncoder()
 
 /** Feeds lines to one decoder and collects dispatched events, flushing at the end. */
 function decodeAll (lines: string[], flush = true): SseEvent[] {
@@ -25,6 +26,11 @@ async function collect<T> (source: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
   for await (const item of source) out.push(item)
   return out
+}
+
+/** The batches decodeSse yields for these byte buffers (given as text). */
+async function sseBatches (buffers: Array<string | Uint8Array>): Promise<SseEvent[][]> {
+  return await collect(decodeSse(fromArray(buffers.map((b) => typeof b === 'string' ? enc.encode(b) : b))))
 }
 
 t.test('a data line followed by a blank line dispatches one event', async (t) => {
@@ -113,21 +119,53 @@ t.test('[DONE] passes through as ordinary data', async (t) => {
 })
 
 t.test('decodeSse yields events and flushes the final one at end of input', async (t) => {
-  const events = await collect(decodeSse(fromArray([': keep-alive', '', 'data: 1', '', 'event: end', 'data: 2'])))
+  const events = (await sseBatches([': keep-alive\n\ndata: 1\n\nevent: end\ndata: 2'])).flat()
   t.same(events, [
     { event: null, data: '1' },
     { event: 'end', data: '2' },
   ])
 })
 
-t.test('decodeSse over decodeLines parses a CRLF stream split at awkward points', async (t) => {
-  const bytes = new TextEncoder().encode(
+t.test('decodeSse parses a CRLF stream split at awkward points', async (t) => {
+  const bytes = enc.encode(
     ': keep-alive\r\n\r\ndata: {"c":"你好"}\r\n\r\ndata: [DONE]\r\n\r\n'
   )
-  const chunks = Array.from(bytes, (b) => Uint8Array.of(b))
-  const events = await collect(decodeSse(decodeLines(fromArray(chunks))))
+  const events = (await sseBatches(Array.from(bytes, (b) => Uint8Array.of(b)))).flat()
   t.same(events, [
     { event: null, data: '{"c":"你好"}' },
     { event: null, data: '[DONE]' },
   ])
+})
+
+t.test('decodeSse yields one batch per buffer with every event that buffer completed', async (t) => {
+  const batches = await sseBatches([
+    'data: 1\n\ndata: 2\n\nda', // two events and the start of a third
+    'ta: 3\n', // completes no event
+    '\n: keep-alive\n\ndata: 4\r', // ends event 3; a CR at the very end ends the data line at once
+    '\n\r\n', // the LF of that CRLF, then the blank line
+  ])
+  t.same(batches, [
+    [{ event: null, data: '1' }, { event: null, data: '2' }],
+    [{ event: null, data: '3' }],
+    [{ event: null, data: '4' }],
+  ])
+})
+
+t.test('decodeSse joins a multi-line data field split across buffers', async (t) => {
+  t.same(await sseBatches(['data: {"a":\ndata:', ' 1}\n', '\n']), [[{ event: null, data: '{"a":\n1}' }]])
+})
+
+t.test('decodeSse hands on a buffer\'s events before the next buffer is read', async (t) => {
+  let read = 0
+  async function * source (): AsyncGenerator<Uint8Array> {
+    read++
+    yield enc.encode('data: first\n\n')
+    read++
+    yield enc.encode('data: second\n\n')
+  }
+  const iterator = decodeSse(source())
+  t.same((await iterator.next()).value, [{ event: null, data: 'first' }])
+  t.equal(read, 1, 'the second buffer was not waited for')
+  t.same((await iterator.next()).value, [{ event: null, data: 'second' }])
+  t.ok((await iterator.next()).done)
 })

@@ -3,16 +3,15 @@ import { randomUUID } from 'node:crypto'
 import { providerKeys, upstreamClientOptions } from '../../config/provider-policy.js'
 import type { ProviderConfig } from '../../config/schema.js'
 import { durationMs } from '../../config/duration.js'
-import { UpstreamError, UpstreamUnavailableError } from '../../errors/gateway-error.js'
-import { toGatewayError } from '../../errors/to-openai-error.js'
-import type { ChatCompletion, ChatCompletionChunk } from '../../schemas/openai-types.js'
-import { decodeLines } from '../../streaming/line-decoder.js'
-import { decodeNdjson, NdjsonParseError } from '../../streaming/ndjson-decoder.js'
+import { type GatewayError, UpstreamError } from '../../errors/gateway-error.js'
+import type { ChatCompletion } from '../../schemas/openai-types.js'
+import { decodeNdjson } from '../../streaming/ndjson-decoder.js'
+import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
 import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
-import { callUpstream, readJsonAnswer } from '../upstream-call.js'
-import { upstreamError } from '../upstream-errors.js'
+import { callUpstream, fetchJson } from '../upstream-call.js'
+import { upstreamError, type UpstreamFailure } from '../upstream-errors.js'
 import { NativeChatTranslator, type NativeChatLine } from './from-native-response.js'
 import { toNativeChat } from './to-native-request.js'
 
@@ -46,14 +45,20 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   async chat (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatCompletion> {
-    const response = await this.post('/api/chat', toNativeChat(request, this.config, false), ctx)
-    const line = await readJsonAnswer(response, this.id) as NativeChatLine
+    const line = await this.fetchJson('/api/chat', toNativeChat(request, this.config, false), ctx) as NativeChatLine
     return new NativeChatTranslator(this.id).completion(line, `chatcmpl-${randomUUID()}`, request.model)
   }
 
   async chatStream (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatStream> {
     const response = await this.post('/api/chat', toNativeChat(request, this.config, true), ctx)
-    return { chunks: this.readChunks(response) }
+    const translator = new NativeChatTranslator(this.id)
+    // The `done` line carries the finish reason and usage: the last chunk.
+    return {
+      chunks: readUpstreamChunks(response.body, decodeNdjson, (line, end) => {
+        if ((line as NativeChatLine).done === true) end()
+        return translator.chunk(line as NativeChatLine)
+      }, this.id)
+    }
   }
 
   async embed (call: EmbedCall, ctx: CallContext): Promise<EmbedResult> {
@@ -65,7 +70,7 @@ export class OllamaAdapter implements ProviderAdapter {
       delete body['encoding_format']
       if (call.dimensions !== undefined) body['dimensions'] = call.dimensions
       if (this.config.keepAlive !== undefined && body['keep_alive'] === undefined) body['keep_alive'] = durationMs(this.config.keepAlive) / 1000
-      const answer = await readJsonAnswer(await this.post('/api/embed', body, ctx), this.id) as { embeddings?: unknown, prompt_eval_count?: number }
+      const answer = await this.fetchJson('/api/embed', body, ctx) as { embeddings?: unknown, prompt_eval_count?: number }
       if (!Array.isArray(answer.embeddings) || answer.embeddings.length !== input.length) {
         throw new UpstreamError(`${this.id}: the embeddings answer does not match the ${input.length} inputs`, { code: 'upstream_bad_response' })
       }
@@ -79,33 +84,16 @@ export class OllamaAdapter implements ProviderAdapter {
     await this.client.close()
   }
 
+  private readonly toError = (failure: UpstreamFailure): GatewayError => upstreamError(failure, undefined, providerKeys(this.config))
+
+  /** A streamed answer. */
   private async post (path: string, body: unknown, ctx: CallContext): Promise<UpstreamResponse> {
-    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, (failure) => upstreamError(failure, undefined, providerKeys(this.config)))
+    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError)
   }
 
-  private async * readChunks (response: UpstreamResponse): AsyncGenerator<ChatCompletionChunk> {
-    const translator = new NativeChatTranslator(this.id)
-    let done = false
-    try {
-      for await (const line of decodeNdjson(decodeLines(response.body))) {
-        const native = line as NativeChatLine
-        yield translator.chunk(native)
-        if (native.done === true) {
-          done = true
-          break
-        }
-      }
-    } catch (err) {
-      if (err instanceof NdjsonParseError) throw new UpstreamError(`${this.id}: a stream line is not valid JSON`, { code: 'upstream_bad_response' })
-      // A socket that breaks once the answer has started is a broken stream, not an unreachable backend.
-      if (toGatewayError(err) instanceof UpstreamUnavailableError) {
-        throw new UpstreamError(`${this.id}: the connection broke during the stream`, { code: 'upstream_stream_broken', cause: err })
-      }
-      throw err
-    } finally {
-      if (!response.body.destroyed) response.body.destroy()
-    }
-    if (!done) throw new UpstreamError(`${this.id}: the stream ended before it was complete`, { code: 'upstream_stream_broken' })
+  /** A JSON answer, read whole. */
+  private async fetchJson (path: string, body: unknown, ctx: CallContext): Promise<unknown> {
+    return await fetchJson(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError)
   }
 
   private async discover (): Promise<string[]> {

@@ -2,16 +2,15 @@
 // (DeepSeek, Zhipu, ModelScope, any `openai` server). Provider files supply only a Dialect.
 import { providerKeys, upstreamClientOptions } from '../../config/provider-policy.js'
 import type { ProviderConfig } from '../../config/schema.js'
-import { InvalidRequestError, UpstreamError, UpstreamUnavailableError } from '../../errors/gateway-error.js'
-import { toGatewayError } from '../../errors/to-openai-error.js'
+import { type GatewayError, InvalidRequestError, UpstreamError } from '../../errors/gateway-error.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../../schemas/openai-types.js'
 import { aggregateChunks } from '../../streaming/aggregate-chunks.js'
-import { decodeLines } from '../../streaming/line-decoder.js'
-import { decodeSse } from '../../streaming/sse-decoder.js'
+import { decodeSse, type SseEvent } from '../../streaming/sse-decoder.js'
+import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
 import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
-import { callUpstream, readJsonAnswer } from '../upstream-call.js'
-import { parseVendorError, upstreamError } from '../upstream-errors.js'
+import { callUpstream, fetchJson } from '../upstream-call.js'
+import { parseVendorError, upstreamError, type UpstreamFailure } from '../upstream-errors.js'
 import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
 import type { Dialect } from './dialect.js'
 import { normalizeChunk, normalizeCompletion } from './normalize-response.js'
@@ -44,14 +43,13 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       return await aggregateChunks(chunks, { id: '', created: Math.floor(Date.now() / 1000), model: request.model })
     }
     const body = this.mapChat({ ...request, stream: false }, ctx)
-    const response = await this.send('/chat/completions', body, ctx)
-    return normalizeCompletion(await this.readJson(response), this.id)
+    return normalizeCompletion(await this.fetchJson('/chat/completions', body, ctx), this.id)
   }
 
   async chatStream (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatStream> {
     const body = this.mapChat({ ...request, stream: true }, ctx)
     const response = await this.send('/chat/completions', body, ctx)
-    return { chunks: this.readChunks(response) }
+    return { chunks: readUpstreamChunks(response.body, decodeSse, (event, end) => this.chunkOf(event, end), this.id) }
   }
 
   async embed (call: EmbedCall, ctx: CallContext): Promise<EmbedResult> {
@@ -65,7 +63,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const batch = call.inputs.slice(start, start + this.dialect.maxEmbeddingBatch)
       // Always floats upstream: base64 support varies by backend, and qiao encodes for the client.
       const body = { ...call.extra, model: call.model, input: batch, encoding_format: 'float', ...(call.dimensions !== undefined ? { dimensions: call.dimensions } : {}) }
-      const answer = await this.readJson(await this.send('/embeddings', body, ctx)) as { data?: Array<{ index?: number, embedding?: unknown }>, usage?: { prompt_tokens?: number } }
+      const answer = await this.fetchJson('/embeddings', body, ctx) as { data?: Array<{ index?: number, embedding?: unknown }>, usage?: { prompt_tokens?: number } }
       if (!Array.isArray(answer.data) || answer.data.length !== batch.length) {
         throw new UpstreamError(`${this.id}: the embeddings answer has ${answer.data?.length ?? 'no'} vectors for ${batch.length} inputs`, { code: 'upstream_bad_response' })
       }
@@ -90,44 +88,34 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return body
   }
 
+  private readonly toError = (failure: UpstreamFailure): GatewayError =>
+    this.dialect.refineError?.(failure) ?? upstreamError(failure, this.dialect.isQuotaExhausted, this.secrets)
+
+  /** A streamed answer. */
   private async send (path: string, body: unknown, ctx: CallContext): Promise<UpstreamResponse> {
-    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, (failure) =>
-      this.dialect.refineError?.(failure) ?? upstreamError(failure, this.dialect.isQuotaExhausted, this.secrets))
+    return await callUpstream(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError)
   }
 
-  private async readJson (response: UpstreamResponse): Promise<unknown> {
-    return await readJsonAnswer(response, this.id)
+  /** A JSON answer, read whole. */
+  private async fetchJson (path: string, body: unknown, ctx: CallContext): Promise<unknown> {
+    return await fetchJson(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError)
   }
 
-  private async * readChunks (response: UpstreamResponse): AsyncGenerator<ChatCompletionChunk> {
-    let done = false
-    try {
-      for await (const event of decodeSse(decodeLines(response.body))) {
-        if (event.data === '[DONE]') {
-          done = true
-          break
-        }
-        let payload: unknown
-        try {
-          payload = JSON.parse(event.data)
-        } catch {
-          throw new UpstreamError(`${this.id}: a stream event is not valid JSON`, { code: 'upstream_bad_response' })
-        }
-        const error = (payload as { error?: unknown }).error
-        if (error !== undefined && error !== null) {
-          throw new UpstreamError(`${this.id}: ${parseVendorError(JSON.stringify(payload)).message}`, { code: 'upstream_stream_error' })
-        }
-        yield normalizeChunk(payload, this.id)
-      }
-      if (!done) throw new UpstreamError(`${this.id}: the stream ended before it was complete`, { code: 'upstream_stream_broken' })
-    } catch (err) {
-      // A socket that breaks once the answer has started is a broken stream, not an unreachable backend.
-      if (toGatewayError(err) instanceof UpstreamUnavailableError) {
-        throw new UpstreamError(`${this.id}: the connection broke during the stream`, { code: 'upstream_stream_broken', cause: err })
-      }
-      throw err
-    } finally {
-      if (!response.body.destroyed) response.body.destroy()
+  private chunkOf (event: SseEvent, end: () => void): ChatCompletionChunk | undefined {
+    if (event.data === '[DONE]') {
+      end()
+      return undefined
     }
+    let payload: unknown
+    try {
+      payload = JSON.parse(event.data)
+    } catch {
+      throw new UpstreamError(`${this.id}: a stream event is not valid JSON`, { code: 'upstream_bad_response' })
+    }
+    const error = (payload as { error?: unknown }).error
+    if (error !== undefined && error !== null) {
+      throw new UpstreamError(`${this.id}: ${parseVendorError(JSON.stringify(payload)).message}`, { code: 'upstream_stream_error' })
+    }
+    return normalizeChunk(payload, this.id)
   }
 }

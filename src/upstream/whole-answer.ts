@@ -1,0 +1,95 @@
+// An upstream answer read whole into memory, for the JSON answers (chat without stream, embeddings,
+// errors): a plain dispatch handler, without the Readable stream and async-resource bookkeeping that
+// undici's request() sets up for every call. Streams keep using request().
+import type { IncomingHttpHeaders } from 'node:http'
+import { util, type Dispatcher } from 'undici'
+
+export interface WholeAnswer {
+  statusCode: number
+  headers: IncomingHttpHeaders
+  /** The body as text; a non-2xx body only up to the error limit. */
+  text: string
+}
+
+/** The connection failed after the response headers: the answer was cut off (`cause` says how). */
+export class AnswerCutOffError extends Error {
+  constructor (cause: unknown) {
+    super('the connection broke before the answer was complete', { cause })
+  }
+}
+
+/** Error bodies are for messages; a backend that sends megabytes of error is cut off here. */
+const ERROR_BODY_LIMIT = 64 * 1024
+
+export class WholeAnswerHandler implements Dispatcher.DispatchHandler {
+  private abort: ((err?: Error) => void) | undefined
+  private statusCode = 0
+  private headers: IncomingHttpHeaders = {}
+  private readonly parts: Buffer[] = []
+  private size = 0
+  private started = false
+  private truncated = false
+  private reason: Error | undefined
+  private readonly onAbort = (): void => {
+    this.reason = abortReason(this.signal)
+    this.abort?.(this.reason)
+  }
+
+  constructor (private readonly signal: AbortSignal | null, private readonly resolve: (answer: WholeAnswer) => void,
+    private readonly reject: (err: unknown) => void) {
+    if (signal?.aborted === true) this.reason = abortReason(signal)
+    else signal?.addEventListener('abort', this.onAbort, { once: true })
+  }
+
+  onConnect (abort: (err?: Error) => void): void {
+    if (this.reason !== undefined) abort(this.reason)
+    else this.abort = abort
+  }
+
+  onHeaders (statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true // 1xx: the answer is still to come
+    this.statusCode = statusCode
+    this.headers = util.parseHeaders(rawHeaders) as IncomingHttpHeaders
+    this.started = true
+    return true
+  }
+
+  onData (chunk: Buffer): boolean {
+    const ok = this.statusCode >= 200 && this.statusCode < 300
+    if (!ok && this.size + chunk.length > ERROR_BODY_LIMIT) {
+      this.parts.push(chunk.subarray(0, ERROR_BODY_LIMIT - this.size))
+      this.size = ERROR_BODY_LIMIT
+      this.truncated = true
+      this.abort?.(new Error('error body over the limit'))
+      return false
+    }
+    this.parts.push(chunk)
+    this.size += chunk.length
+    return true
+  }
+
+  onComplete (): void {
+    this.finish()
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, text: this.text() })
+  }
+
+  onError (err: Error): void {
+    this.finish()
+    if (this.truncated) this.resolve({ statusCode: this.statusCode, headers: this.headers, text: this.text() })
+    else if (this.reason !== undefined) this.reject(this.reason)
+    else this.reject(this.started ? new AnswerCutOffError(err) : err)
+  }
+
+  private text (): string {
+    return this.parts.length === 1 ? (this.parts[0] as Buffer).toString('utf8') : Buffer.concat(this.parts, this.size).toString('utf8')
+  }
+
+  private finish (): void {
+    this.signal?.removeEventListener('abort', this.onAbort)
+  }
+}
+
+function abortReason (signal: AbortSignal | null): Error {
+  const reason: unknown = signal?.reason
+  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError')
+}
