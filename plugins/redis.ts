@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 
 const READY_WAIT_MS = 2_000
 
@@ -19,7 +19,9 @@ export default fp(async (app) => {
     app.decorate('redis', undefined)
     return
   }
-  const redis = new Redis(url, {
+  // Loaded only here: ioredis is the largest dependency (~10 MB of resident memory) and most deployments run without Redis.
+  const { Redis: RedisClient } = await import('ioredis')
+  const redis = new RedisClient(url, {
     keyPrefix,
     enableAutoPipelining: true,
     enableOfflineQueue: false,

@@ -1,8 +1,9 @@
 // defaults ← YAML file (or providers from the environment) ← environment overrides → validate → freeze.
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
-import { parse as parseYaml } from 'yaml'
+import type * as Yaml from 'yaml'
 import { ConfigSchema, type Config, type ConfigInput, type ProviderConfig } from './schema.js'
 import { DEFAULT_CONFIG } from './defaults.js'
 import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE, ENV_OVERRIDES, OLLAMA_BASE_URL_ENV } from './env-map.js'
@@ -92,10 +93,15 @@ function readYaml (file: string): unknown {
     throw new ConfigError([`cannot read the file: ${(err as Error).message}`], file)
   }
   try {
-    return parseYaml(text)
+    return loadYaml().parse(text)
   } catch (err) {
     throw new ConfigError([`not valid YAML: ${(err as Error).message.split('\n')[0]}`], file)
   }
+}
+
+/** The YAML parser is loaded only when a file is read: a config from the environment or from code needs none. */
+function loadYaml (): typeof Yaml {
+  return createRequire(import.meta.url)('yaml') as typeof Yaml
 }
 
 function providersFromEnv (env: Env): ProviderConfig[] {
