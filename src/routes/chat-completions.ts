@@ -52,7 +52,7 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
       onUsage: (usage) => { request.qiao.usage = usage }
     }
     void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, reply, ctx.clientSignal)))
+    return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, reply, ctx.cancelledByClient)))
   })
 }
 
@@ -60,7 +60,7 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
  * Chunk batches → SSE text, one string (one write to the response) per batch. A failure after the first byte ends the
  * stream with an error event, never a fake [DONE].
  */
-async function * sseEvents (batches: AsyncIterable<ChatCompletionChunk[]>, request: FastifyRequest, reply: FastifyReply, signal: AbortSignal): AsyncGenerator<string> {
+async function * sseEvents (batches: AsyncIterable<ChatCompletionChunk[]>, request: FastifyRequest, reply: FastifyReply, cancelledByClient: () => boolean): AsyncGenerator<string> {
   try {
     for await (const batch of batches) {
       request.qiao.firstChunkMs ??= reply.elapsedTime
@@ -68,7 +68,7 @@ async function * sseEvents (batches: AsyncIterable<ChatCompletionChunk[]>, reque
     }
     yield SSE_DONE
   } catch (err) {
-    if (signal.aborted) {
+    if (cancelledByClient()) {
       request.qiao.failure = 'caller_cancelled'
       return
     }

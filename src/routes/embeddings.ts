@@ -72,9 +72,7 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
     let result: CachedEmbedResult
     if (firstLookup.complete) {
       result = app.cachedEmbedder.answer(firstLookup)
-      request.qiao.provider = first.adapter.id
-      request.qiao.upstreamModel = first.upstreamModel
-      void reply.headers({ 'x-qiao-provider': first.adapter.id, 'x-qiao-model': first.upstreamModel, 'x-qiao-attempts': '0' })
+      markServedBy(request, reply, first, 0)
     } else {
       const ctx = callContext(request, reply)
       const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !INTERPRETED.has(key)))

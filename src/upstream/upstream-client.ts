@@ -2,7 +2,7 @@
 // and the caller's AbortSignal cancels the request, so a vanished client frees the socket at once.
 import { Pool, type Dispatcher } from 'undici'
 import { KeyRing } from './key-ring.js'
-import { WholeAnswerHandler, type WholeAnswer } from './whole-answer.js'
+import { ERROR_BODY_LIMIT, WholeAnswerHandler, type WholeAnswer } from './whole-answer.js'
 
 export interface UpstreamClientOptions {
   baseUrl: string
@@ -81,7 +81,7 @@ export class UpstreamClient {
 }
 
 /** Reads at most `limit` bytes of an (error) body as text and discards the rest. */
-export async function readCappedText (body: UpstreamResponse['body'], limit = 64 * 1024): Promise<string> {
+export async function readCappedText (body: UpstreamResponse['body'], limit = ERROR_BODY_LIMIT): Promise<string> {
   const parts: Buffer[] = []
   let size = 0
   try {

@@ -19,7 +19,7 @@ export class AnswerCutOffError extends Error {
 }
 
 /** Error bodies are for messages; a backend that sends megabytes of error is cut off here. */
-const ERROR_BODY_LIMIT = 64 * 1024
+export const ERROR_BODY_LIMIT = 64 * 1024
 
 export class WholeAnswerHandler implements Dispatcher.DispatchHandler {
   private abort: ((err?: Error) => void) | undefined
