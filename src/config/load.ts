@@ -2,11 +2,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import { Value } from '@sinclair/typebox/value'
 import type * as Yaml from 'yaml'
 import { ConfigSchema, type Config, type ConfigInput, type ProviderConfig } from './schema.js'
 import { DEFAULT_CONFIG } from './defaults.js'
-import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE, ENV_OVERRIDES, OLLAMA_BASE_URL_ENV } from './env-map.js'
+import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE, OLLAMA_BASE_URL_ENV } from './env-map.js'
+import { applyEnvOverrides } from './env-overrides.js'
+import { explainErrors, type Origins } from './explain-errors.js'
 import { interpolate, type Env } from './interpolate.js'
 import { checkSemantics } from './semantics.js'
 import { PROVIDER_CATALOG } from '../providers/catalog.js'
@@ -40,17 +41,20 @@ export function loadConfig ({ argv = [], env = {}, cwd = process.cwd() }: LoadOp
     const parsed = readYaml(file)
     input = interpolate(parsed ?? {}, env, '', problems) as ConfigInput
   }
-  const merged = applyEnvOverrides(mergeWithDefaults(input), env, problems)
+  const { config: merged, origins } = applyEnvOverrides(mergeWithDefaults(input), env)
   const source = file ?? 'environment'
   if (problems.length > 0) throw new ConfigError(problems, source)
-  return { config: validateConfig(merged, source), source }
+  return { config: validateConfig(merged, source, origins), source }
 }
 
-/** Defaults, validation and freezing for a config built in code (tests, embedding). */
-export function validateConfig (input: unknown, source = 'config object'): Config {
-  const problems = [...Value.Errors(ConfigSchema, input)].map((e) => `${displayPath(e.path)}: ${describe(e.message, e.value)}`)
+/**
+ * Defaults, validation and freezing for a config built in code (tests, embedding).
+ * `origins` names the environment variable behind a field, for the error line.
+ */
+export function validateConfig (input: unknown, source = 'config object', origins?: Origins): Config {
+  const problems = explainErrors(ConfigSchema, input, origins)
   if (problems.length === 0) problems.push(...checkSemantics(input as Config))
-  if (problems.length > 0) throw new ConfigError(dedupe(problems), source)
+  if (problems.length > 0) throw new ConfigError(problems, source)
   return deepFreeze(structuredClone(input) as Config)
 }
 
@@ -114,41 +118,6 @@ function providersFromEnv (env: Env): ProviderConfig[] {
   const ollamaUrl = env[OLLAMA_BASE_URL_ENV]
   providers.push({ id: 'ollama', type: 'ollama', baseUrl: ollamaUrl !== undefined && ollamaUrl !== '' ? ollamaUrl : PROVIDER_CATALOG.ollama.baseUrl })
   return providers
-}
-
-function applyEnvOverrides (merged: unknown, env: Env, problems: string[]): unknown {
-  if (merged === null || typeof merged !== 'object') return merged
-  const config = merged as Record<string, Record<string, unknown>>
-  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
-    const value = env[name]
-    if (value === undefined || value === '') continue
-    const [section, key] = path.split('.') as [string, string]
-    if (typeof config[section] !== 'object' || config[section] === null) config[section] = {}
-    if (name === 'PORT') {
-      const port = Number(value)
-      if (!Number.isInteger(port)) problems.push(`PORT: expected a whole number, got "${value}"`)
-      config[section][key] = port
-    } else if (name === 'QIAO_WORKERS' && value !== 'auto') {
-      config[section][key] = Number(value)
-    } else {
-      config[section][key] = value
-    }
-  }
-  return config
-}
-
-function displayPath (pointer: string): string {
-  if (pointer === '') return '(root)'
-  return pointer.slice(1).split('/').reduce((out, part) => /^\d+$/.test(part) ? `${out}[${part}]` : (out === '' ? part : `${out}.${part}`), '')
-}
-
-function describe (message: string, value: unknown): string {
-  if (message === 'Unexpected property') return 'unknown key (check its spelling)'
-  return value === undefined ? message.replace(/^Expected/, 'missing; expected') : `${message}, got ${JSON.stringify(value)}`
-}
-
-function dedupe (lines: string[]): string[] {
-  return [...new Set(lines)]
 }
 
 function deepFreeze<T> (value: T): T {

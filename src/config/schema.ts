@@ -3,8 +3,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { DURATION_PATTERN } from './duration.js'
 
 const Strict = { additionalProperties: false } as const
+// A description says in words what a pattern or a mixed union allows: config errors print it.
 const Duration = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })], {
-  description: 'milliseconds, or a string with a unit: 250ms, 30s, 5m, 2h, 30d'
+  description: 'milliseconds or a string with a unit such as 250ms, 30s, 5m, 2h or 30d'
 })
 const Optional = <T extends TSchema>(schema: T) => Type.Optional(schema)
 
@@ -14,9 +15,9 @@ export const ProviderTypeSchema = Type.Union(PROVIDER_TYPES.map((name) => Type.L
 const OllamaOptions = Type.Record(Type.String(), Type.Unknown())
 
 export const ProviderSchema = Type.Object({
-  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
+  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'an id of letters, digits and _ . - that starts with a letter or digit' }),
   type: ProviderTypeSchema,
-  baseUrl: Optional(Type.String({ pattern: '^https?://' })),
+  baseUrl: Optional(Type.String({ pattern: '^https?://', description: 'a URL starting with http:// or https://' })),
   apiKey: Optional(Type.String()),
   models: Optional(Type.Array(Type.String({ minLength: 1 }))),
   keepAlive: Optional(Duration),
@@ -40,13 +41,13 @@ export const ProviderSchema = Type.Object({
   maxQueue: Optional(Type.Integer({ minimum: 0 }))
 }, Strict)
 
-const TargetRef = Type.String({ pattern: '^[^/]+/.+' })
+const TargetRef = Type.String({ pattern: '^[^/]+/.+', description: 'a "provider/model" reference' })
 
 export const AliasTargetSchema = Type.Union([TargetRef, Type.Object({
   target: TargetRef,
   weight: Optional(Type.Number({ minimum: 0 })),
   retries: Optional(Type.Integer({ minimum: 0, maximum: 10 }))
-}, Strict)])
+}, Strict)], { description: 'a "provider/model" reference or an object with target, weight and retries' })
 
 export const AliasSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
@@ -55,14 +56,14 @@ export const AliasSchema = Type.Object({
 }, Strict)
 
 export const KeySchema = Type.Object({
-  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]*$' }),
+  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]*$', description: 'an id of letters, digits and _ . @ - that starts with a letter or digit' }),
   team: Optional(Type.String({ minLength: 1 })),
   key: Optional(Type.String({ minLength: 8 })),
-  keyHash: Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$' })),
+  keyHash: Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$', description: '"sha256:" and 64 lowercase hex digits' })),
   models: Optional(Type.Array(Type.String({ minLength: 1 }))),
   rpm: Optional(Type.Integer({ minimum: 1 })),
   tpm: Optional(Type.Integer({ minimum: 1 })),
-  expiresAt: Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T', description: 'ISO-8601 time' })),
+  expiresAt: Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T', description: 'an ISO-8601 time such as 2030-01-31T00:00:00Z' })),
   budget: Optional(Type.Object({
     tokens: Type.Integer({ minimum: 1 }),
     period: Type.Union([Type.Literal('day'), Type.Literal('month')])
@@ -89,7 +90,7 @@ export const ConfigSchema = Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))
   }, Strict),
   redis: Type.Object({
-    url: Optional(Type.String({ pattern: '^rediss?://' })),
+    url: Optional(Type.String({ pattern: '^rediss?://', description: 'a URL starting with redis:// or rediss://' })),
     keyPrefix: Type.String()
   }, Strict),
   providers: Type.Array(ProviderSchema),

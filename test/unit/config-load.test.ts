@@ -1,9 +1,13 @@
 // loadConfig: defaults ← YAML file (or providers from the environment) ← environment overrides → validate → freeze.
 import t, { type Test } from 'tap'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Type } from '@sinclair/typebox'
 import { ConfigError, loadConfig, mergeWithDefaults, validateConfig, type LoadOptions } from '../../src/config/load.js'
+import { explainErrors } from '../../src/config/explain-errors.js'
 import { durationMs } from '../../src/config/duration.js'
 import { PROVIDER_CATALOG } from '../../src/providers/catalog.js'
 
@@ -75,13 +79,12 @@ t.test('HOST, PORT, REDIS_URL and LOG_LEVEL set their config fields', async (t) 
 
 t.test('a PORT that is not a whole number is reported by name', async (t) => {
   const problems = problemsOf(t, () => load({ env: { PORT: 'eighty' }, cwd: dir(t) }))
-  t.equal(problems.length, 1)
-  t.match(problems[0], /^PORT: .*eighty/)
+  t.same(problems, ['server.port (from PORT): expected an integer 0-65535, got "eighty"'])
 })
 
 t.test('an unknown LOG_LEVEL is reported against log.level', async (t) => {
   const problems = problemsOf(t, () => load({ env: { LOG_LEVEL: 'loud' }, cwd: dir(t) }))
-  t.match(problems, [/^log\.level: .*loud/])
+  t.same(problems, ['log.level (from LOG_LEVEL): "loud" is not one of fatal, error, warn, info, debug, trace, silent'])
 })
 
 t.test('the process environment is not read unless passed', async (t) => {
@@ -341,4 +344,160 @@ t.test('validateConfig freezes a copy and leaves its input alone', async (t) => 
 
 t.test('validateConfig reports the source it is given', async (t) => {
   t.throws(() => validateConfig(mergeWithDefaults({ server: { port: -1 } }), 'tests'), { source: 'tests', message: /\(tests\)/ })
+})
+
+// The lines an invalid config prints: the field, what it allows, and what was given.
+
+t.test('an unknown provider type lists the allowed types and the close one', async (t) => {
+  const cwd = dir(t, { 'qiao.yaml': 'providers:\n  - { id: ds, type: deepsek, apiKey: sk-x }\n' })
+  t.same(problemsOf(t, () => load({ env: {}, cwd })), [
+    'providers[0].type: "deepsek" is not one of deepseek, zhipu, modelscope, ollama, openai (did you mean "deepseek"?)'
+  ])
+})
+
+t.test('a port that is not a number says the range expected', async (t) => {
+  const cwd = dir(t, { 'qiao.yaml': 'server:\n  port: 80a\n' })
+  t.same(problemsOf(t, () => load({ env: {}, cwd })), ['server.port: expected an integer 0-65535, got "80a"'])
+})
+
+const ENUMS: Array<[string, Record<string, unknown>, string]> = [
+  ['alias strategy', { providers: [{ id: 'o', type: 'ollama' }], models: [{ name: 'm', strategy: 'fallbak', targets: ['o/a'] }] },
+    'models[0].strategy: "fallbak" is not one of fallback, weighted (did you mean "fallback"?)'],
+  ['cache scope', { cache: { embeddings: { scope: 'user' } } }, 'cache.embeddings.scope: "user" is not one of team, key, global'],
+  ['budget period', { keys: [{ id: 'k', key: 'k'.repeat(8), budget: { tokens: 1, period: 'week' } }] },
+    'keys[0].budget.period: "week" is not one of day, month'],
+  ['log level', { log: { level: 'wanr' } }, 'log.level: "wanr" is not one of fatal, error, warn, info, debug, trace, silent (did you mean "warn"?)']
+]
+for (const [field, input, line] of ENUMS) {
+  t.test(`an invalid ${field} is one line listing the allowed values`, async (t) => {
+    t.same(problemsOf(t, () => validate(input)), [line])
+  })
+}
+
+t.test('a union of a number and a word says both', async (t) => {
+  t.same(problemsOf(t, () => validate({ server: { workers: 0 } })), ['server.workers: expected an integer ≥ 1 or "auto", got 0'])
+})
+
+t.test('a duration that is neither says what a duration is', async (t) => {
+  t.same(problemsOf(t, () => validate({ server: { shutdownTimeout: 'soon' } })), [
+    'server.shutdownTimeout: expected milliseconds or a string with a unit such as 250ms, 30s, 5m, 2h or 30d, got "soon"'
+  ])
+})
+
+t.test('numbers out of range say the range, with the unit where the schema has one', async (t) => {
+  t.same(problemsOf(t, () => validate({ server: { bodyLimit: 10 }, providers: [{ id: 'o', type: 'ollama', retries: 11, maxConcurrent: 0 }] })), [
+    'server.bodyLimit: expected an integer ≥ 1024 (largest accepted request body in bytes), got 10',
+    'providers[0].retries: expected an integer 0-10, got 11',
+    'providers[0].maxConcurrent: expected an integer ≥ 1, got 0'
+  ])
+})
+
+t.test('a string that does not match its pattern says what the pattern means', async (t) => {
+  t.same(problemsOf(t, () => validate({ providers: [{ id: 'my box', type: 'ollama', baseUrl: 'localhost:11434' }] })), [
+    'providers[0].id: expected an id of letters, digits and _ . - that starts with a letter or digit, got "my box"',
+    'providers[0].baseUrl: expected a URL starting with http:// or https://, got "localhost:11434"'
+  ])
+})
+
+t.test('strings too short and lists too short say the minimum', async (t) => {
+  t.same(problemsOf(t, () => validate({ providers: [{ id: 'o', type: 'ollama' }], models: [{ name: '', targets: [] }] })), [
+    'models[0].name: expected a non-empty string, got ""',
+    'models[0].targets: expected a non-empty list, got an empty list'
+  ])
+})
+
+t.test('a boolean, an object and a list given the wrong kind of value', async (t) => {
+  t.same(problemsOf(t, () => validate({ metrics: { enabled: 'yes' }, server: 5, providers: { deepseek: { apiKey: 'sk-secret' } } })), [
+    'server: expected an object, got 5',
+    'providers: expected a list, got an object',
+    'metrics.enabled: expected true or false, got "yes"'
+  ])
+})
+
+t.test('an unknown key close to a known one suggests it', async (t) => {
+  t.same(problemsOf(t, () => validate({ server: { prot: 8080, colour: 'red' }, providers: [{ id: 'o', type: 'ollama', apikey: 'sk-secret' }] })), [
+    'server.prot: unknown key (check its spelling; did you mean "port"?)',
+    'server.colour: unknown key (check its spelling)',
+    'providers[0].apikey: unknown key (check its spelling; did you mean "apiKey"?)'
+  ])
+})
+
+t.test('a missing field is one line saying what it needs', async (t) => {
+  t.same(problemsOf(t, () => validate({ providers: [{ type: 'ollama' }], keys: [{ id: 'k', key: 'k'.repeat(8), budget: { tokens: 1 } }] })), [
+    'providers[0].id: missing; expected an id of letters, digits and _ . - that starts with a letter or digit',
+    'keys[0].budget.period: missing; expected one of day, month'
+  ])
+})
+
+t.test('an alias target object is explained at its own bad field', async (t) => {
+  t.same(problemsOf(t, () => validate({ providers: [{ id: 'o', type: 'ollama' }], models: [{ name: 'm', targets: [{ target: 'o/a', weight: -1 }, 5] }] })), [
+    'models[0].targets[0].weight: expected a number ≥ 0, got -1',
+    'models[0].targets[1]: expected a "provider/model" reference or an object with target, weight and retries, got 5'
+  ])
+})
+
+t.test('a key inside a map keeps its slash in the line', async (t) => {
+  t.same(problemsOf(t, () => validate({ providers: [{ id: 'o', type: 'ollama', modelOptions: { 'qwen/7b': 5 } }] })), [
+    'providers[0].modelOptions.qwen/7b: expected an object, got 5'
+  ])
+})
+
+t.test('secret values are never printed', async (t) => {
+  const problems = problemsOf(t, () => load({
+    env: { QIAO_MASTER_KEY: 'hunter2', REDIS_URL: 'http://user:hunter2@cache:6379' },
+    cwd: dir(t, { 'qiao.yaml': 'providers:\n  - { id: o, type: ollama, apiKey: 12345, apiKeys: [""] }\nkeys:\n  - { id: k, key: hunter2 }\n' })
+  }))
+  t.same(problems, [
+    'redis.url (from REDIS_URL): expected a URL starting with redis:// or rediss://, got "http://…@cache:6379"',
+    'providers[0].apiKey: expected a string, got a number (not shown)',
+    'providers[0].apiKeys[0]: expected a non-empty string, got a string (not shown)',
+    'auth.masterKey (from QIAO_MASTER_KEY): expected a string of at least 16 characters, got a string (not shown)',
+    'keys[0].key: expected a string of at least 8 characters, got a string (not shown)'
+  ])
+  t.notMatch(problems.join('\n'), /hunter2|12345/)
+})
+
+t.test('environment variables are read as the field expects and reported with the file problems', async (t) => {
+  const cwd = dir(t, { 'qiao.yaml': 'log:\n  level: loud\n' })
+  t.same(problemsOf(t, () => load({ env: { PORT: '8080.5', QIAO_WORKERS: 'lots' }, cwd })), [
+    'server.port (from PORT): expected an integer 0-65535, got 8080.5',
+    'server.workers (from QIAO_WORKERS): expected an integer ≥ 1 or "auto", got "lots"',
+    'log.level: "loud" is not one of fatal, error, warn, info, debug, trace, silent'
+  ])
+})
+
+t.test('a field added to a schema later is explained with no extra code', async (t) => {
+  const Alerts = Type.Object({
+    channel: Type.Union([Type.Literal('email'), Type.Literal('webhook')]),
+    threshold: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+    code: Type.String({ pattern: '^[A-Z]{3}$' }),
+    muted: Type.Array(Type.String(), { minItems: 2 })
+  }, { additionalProperties: false })
+  t.same(explainErrors(Alerts, { channel: 'webhok', threshold: 0, code: 'usd', muted: [] }), [
+    'channel: "webhok" is not one of email, webhook (did you mean "webhook"?)',
+    'threshold: expected a number > 0 and ≤ 1, got 0',
+    'code: expected a string matching ^[A-Z]{3}$, got "usd"',
+    'muted: expected a list of at least 2 items, got an empty list'
+  ])
+})
+
+t.test('the process prints one line per problem, no stack trace, and exits 1', async (t) => {
+  const cwd = dir(t, { 'qiao.yaml': 'server:\n  port: 80a\n  prot: 1\nproviders:\n  - { id: ds, type: deepsek, apiKey: sk-secret }\n' })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--config', join(cwd, 'qiao.yaml')], {
+    cwd: resolve(fileURLToPath(import.meta.url), '../../..'),
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
+  const code = await new Promise<number | null>((resolve) => { child.once('exit', resolve) })
+  t.equal(code, 1)
+  t.equal(stderr, [
+    `qiao: invalid configuration (${join(cwd, 'qiao.yaml')}):`,
+    '  server.prot: unknown key (check its spelling; did you mean "port"?)',
+    '  server.port: expected an integer 0-65535, got "80a"',
+    '  providers[0].type: "deepsek" is not one of deepseek, zhipu, modelscope, ollama, openai (did you mean "deepseek"?)',
+    ''
+  ].join('\n'))
 })
