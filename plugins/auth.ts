@@ -56,10 +56,10 @@ export default fp(async (app) => {
   if (metrics.auth && auth.masterKey === undefined) throw new Error('metrics.auth is true but no auth.masterKey (QIAO_MASTER_KEY) is set')
 
   const redis = app.redis
-  const store = new KeyStore(keys, redis !== undefined ? new RedisAdminKeys(redis) : new MemoryAdminKeys(), { log: app.log })
-  const limiter = new Limiter(redis !== undefined ? new RedisCounters(redis) : new MemoryCounters(), app.log)
+  const store = new KeyStore(keys, redis !== undefined ? new RedisAdminKeys(redis) : new MemoryAdminKeys(), { outage: app.redisOutage })
+  const limiter = new Limiter(redis !== undefined ? new RedisCounters(redis) : new MemoryCounters(), app.redisOutage)
   const retentionMs = durationMs(usage.retention)
-  const recorder = new UsageRecorder(redis !== undefined ? new RedisUsage(redis, retentionMs) : new MemoryUsage(retentionMs), app.log)
+  const recorder = new UsageRecorder(redis !== undefined ? new RedisUsage(redis, retentionMs) : new MemoryUsage(retentionMs), app.redisOutage)
   app.addHook('onClose', async () => { await recorder.close() })
 
   const masterHash = auth.masterKey !== undefined ? hashKey(auth.masterKey) : undefined
@@ -126,10 +126,8 @@ export default fp(async (app) => {
   app.addHook('onRequest', (request, _reply, done) => { settleHook(() => authenticate(request), done) })
   app.addHook('preHandler', (request, reply, done) => { settleHook(() => admit(request, reply), done) })
 
-  app.addHook('onResponse', (request, reply, done) => {
-    settleUsage(request, reply)
-    done()
-  })
+  // Every request's end, a client that left included: its tokens so far are charged and recorded.
+  app.onRequestEnd(settleUsage)
 
   function settleUsage (request: FastifyRequest, reply: FastifyReply): void {
     const caller = callers.get(request)

@@ -4,6 +4,7 @@ import { CachedEmbedder } from '../src/embeddings/cached-embedder.js'
 import { EmbeddingCache } from '../src/embeddings/embedding-cache.js'
 import { MemoryVectorStore } from '../src/embeddings/memory-store.js'
 import { RedisVectorStore } from '../src/embeddings/redis-store.js'
+import { OutageLog } from '../src/redis-outage.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,7 +22,7 @@ export default fp(async (app) => {
     cache = new EmbeddingCache(store, {
       ttlMs: durationMs(settings.ttl),
       timeoutMs: durationMs(settings.timeout ?? '50ms'),
-      log: app.log
+      outage: app.redis !== undefined ? app.redisOutage : new OutageLog(app.log, 'embedding cache store')
     })
   }
   app.decorate('embeddingCache', cache)

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { endStatus } from './request-context.js'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 declare module 'fastify' {
@@ -8,13 +9,17 @@ declare module 'fastify' {
   }
 }
 
+/** Who spent the tokens, as a label: the key id (never the key), `(master)`, or `anonymous` without keys. */
+const ANONYMOUS = 'anonymous'
+
 /**
- * GET /metrics in Prometheus text format. Counters are updated once per request in onResponse, off the
- * hot path; cache counters are read from the cache's own stats at scrape time.
+ * GET /metrics in Prometheus text format. Counters are updated once per request when it ends (answered or
+ * abandoned), off the hot path; cache counters are read from the cache's own stats at scrape time.
+ * Process and Node.js metrics keep prom-client's standard names, so stock Node.js dashboards read them.
  */
 export default fp(async (app) => {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry, prefix: 'qiao_' })
+  collectDefaultMetrics({ register: registry })
   const requests = new Counter({
     name: 'qiao_requests_total',
     help: 'Requests by route, status, model, provider and failure class',
@@ -67,36 +72,38 @@ export default fp(async (app) => {
   }
   const tokens = new Counter({
     name: 'qiao_tokens_total',
-    help: 'Tokens reported by backends, by direction and model',
-    labelNames: ['direction', 'model'] as const,
+    help: 'Tokens by direction, model and key id (tokens streamed so far for a client that left)',
+    labelNames: ['direction', 'model', 'key'] as const,
     registers: [registry]
   })
-  const cacheGauge = (name: string, help: string, read: (stats: NonNullable<typeof app.embeddingCache>['stats']) => number) => new Gauge({
+  // Counters read from the cache's own running totals at scrape time (they only ever grow).
+  const cacheCounter = (name: string, help: string, read: (stats: NonNullable<typeof app.embeddingCache>['stats']) => number) => new Counter({
     name,
     help,
     registers: [registry],
-    collect () { this.set(app.embeddingCache === undefined ? 0 : read(app.embeddingCache.stats)) }
+    collect () {
+      this.reset()
+      if (app.embeddingCache !== undefined) this.inc(read(app.embeddingCache.stats))
+    }
   })
-  cacheGauge('qiao_embedding_cache_hits_total', 'Embedding inputs served from the cache', (s) => s.hits)
-  cacheGauge('qiao_embedding_cache_misses_total', 'Embedding inputs looked up and not found', (s) => s.misses)
-  cacheGauge('qiao_embedding_cache_errors_total', 'Cache store failures and timeouts (each opens the circuit)', (s) => s.errors)
-  cacheGauge('qiao_embedding_cache_bypassed_total', 'Cache calls skipped while the circuit was open', (s) => s.bypassed)
+  cacheCounter('qiao_embedding_cache_hits_total', 'Embedding inputs served from the cache', (s) => s.hits)
+  cacheCounter('qiao_embedding_cache_misses_total', 'Embedding inputs looked up and not found', (s) => s.misses)
+  cacheCounter('qiao_embedding_cache_errors_total', 'Cache store failures and timeouts (each opens the circuit)', (s) => s.errors)
+  cacheCounter('qiao_embedding_cache_bypassed_total', 'Cache calls skipped while the circuit was open', (s) => s.bypassed)
 
-  app.addHook('onResponse', (request, reply, done) => {
-    count(request, reply)
-    done()
-  })
+  app.onRequestEnd(count)
 
   function count (request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url ?? 'unknown'
     if (route === '/metrics') return
     const { model = '', provider = '', usage } = request.qiao
-    requests.inc({ route, status: reply.statusCode, model, provider, failure: request.qiao.failure ?? '' })
+    requests.inc({ route, status: endStatus(request, reply), model, provider, failure: request.qiao.failure ?? '' })
     duration.observe({ route, provider }, reply.elapsedTime / 1000)
     if (request.qiao.upstreamMs !== undefined) upstreamLatency.observe({ provider }, request.qiao.upstreamMs / 1000)
     if (request.qiao.firstChunkMs !== undefined) timeToFirstToken.observe({ provider, model }, request.qiao.firstChunkMs / 1000)
-    if (usage?.prompt_tokens !== undefined && usage.prompt_tokens > 0) tokens.inc({ direction: 'in', model }, usage.prompt_tokens)
-    if (usage?.completion_tokens !== undefined && usage.completion_tokens > 0) tokens.inc({ direction: 'out', model }, usage.completion_tokens)
+    const key = request.qiao.keyId ?? ANONYMOUS
+    if (usage?.prompt_tokens !== undefined && usage.prompt_tokens > 0) tokens.inc({ direction: 'in', model, key }, usage.prompt_tokens)
+    if (usage?.completion_tokens !== undefined && usage.completion_tokens > 0) tokens.inc({ direction: 'out', model, key }, usage.completion_tokens)
   }
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     void reply.type(registry.contentType)

@@ -1,11 +1,14 @@
 import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
+import { OutageLog } from '../src/redis-outage.js'
 
 const READY_WAIT_MS = 2_000
 
 declare module 'fastify' {
   interface FastifyInstance {
     redis: Redis | undefined
+    /** Every user of app.redis reports failures here: one warning per outage, one info line when it ends. */
+    redisOutage: OutageLog
   }
 }
 
@@ -15,6 +18,8 @@ declare module 'fastify' {
  */
 export default fp(async (app) => {
   const { url, keyPrefix } = app.config.redis
+  const outage = new OutageLog(app.log, 'redis')
+  app.decorate('redisOutage', outage)
   if (url === undefined) {
     app.decorate('redis', undefined)
     return
@@ -29,15 +34,11 @@ export default fp(async (app) => {
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1_000)
   })
-  let reported = false
   redis.on('error', (err: Error) => {
-    if (!reported) app.log.warn({ err: err.message }, 'redis connection error')
-    reported = true
+    outage.noteCause(err)
+    outage.failed('connection', err)
   })
-  redis.on('ready', () => {
-    if (reported) app.log.info('redis connection restored')
-    reported = false
-  })
+  redis.on('ready', () => { outage.ok() })
   app.decorate('redis', redis)
   app.addHook('onClose', async () => { redis.disconnect() })
   // Start serving once connected, or after a short wait: Redis is never required to serve.

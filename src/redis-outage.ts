@@ -1,21 +1,52 @@
-// Redis is never required to serve: callers fall back (fail open, stale data) and log an outage once.
-import type { FastifyBaseLogger } from 'fastify'
+// Redis is never required to serve: callers fall back (fail open, stale data) and report failures here.
+// One outage is one warning, whichever user notices it first, and one info line when it is over:
+// operators alert on warnings.
 
-export class OutageLog {
+/** What a store's user reports: `source` names the user (connection, embedding cache, rate limits…). */
+export interface OutageReporter {
+  failed: (source: string, err: unknown) => void
+  ok: () => void
+}
+
+// ioredis' wording when a command meets a closed connection; the connection's own error says why.
+const OFFLINE = /Stream isn't writeable|Connection is closed/
+
+export interface OutageLogger {
+  warn: (fields: object, msg: string) => void
+  info: (msg: string) => void
+}
+
+export class OutageLog implements OutageReporter {
   private down = false
-  constructor (private readonly log: FastifyBaseLogger, private readonly what: string) {}
+  private lastCause: string | undefined
 
-  failed (err: unknown): void {
+  /** `what`: the dependency's name in the log lines ("redis", "embedding cache store"). */
+  constructor (private readonly log: OutageLogger, private readonly what = 'redis') {}
+
+  get isDown (): boolean { return this.down }
+
+  /** The connection's latest error, used as the cause when a command only says the connection is closed. */
+  noteCause (err: unknown): void {
+    this.lastCause = messageOf(err)
+  }
+
+  failed (source: string, err: unknown): void {
     if (this.down) return
     this.down = true
-    this.log.warn({ err: err instanceof Error ? err.message : String(err) }, `${this.what}: redis unavailable`)
+    let cause = messageOf(err)
+    if (OFFLINE.test(cause)) cause = this.lastCause ?? 'connection lost'
+    this.log.warn({ noticedBy: source, cause }, `${this.what} unavailable: ${cause}`)
   }
 
   ok (): void {
     if (!this.down) return
     this.down = false
-    this.log.info(`${this.what}: redis reachable again`)
+    this.log.info(`${this.what} reachable again`)
   }
+}
+
+function messageOf (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }
 
 /** Rejects after `ms`: a Redis that hangs must not hold a request longer than a Redis that is down. */

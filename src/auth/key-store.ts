@@ -1,11 +1,10 @@
 // Every key the gateway accepts: the config file's (fixed) and the admin API's (Redis or memory).
 // Admin keys are looked up by hash and remembered for at most `freshMs` (1 s), so a revocation on any
 // replica takes effect everywhere within a second; expiry is checked on every request.
-import type { FastifyBaseLogger } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import type { KeyConfig } from '../config/schema.js'
 import { UpstreamUnavailableError } from '../errors/gateway-error.js'
-import { OutageLog, withTimeout } from '../redis-outage.js'
+import { withTimeout, type OutageReporter } from '../redis-outage.js'
 import type { AdminKeyBackend } from './admin-keys.js'
 import { ConflictError } from './errors.js'
 import { generateKey, generateKeyId } from './generate-key.js'
@@ -16,19 +15,19 @@ const LOOKUP_TIMEOUT_MS = 500
 
 export interface KeyStoreOptions {
   freshMs?: number
-  log: FastifyBaseLogger
+  outage: OutageReporter
 }
 
 export class KeyStore {
   private readonly configKeys: Map<string, KeyRecord>
   private readonly seen = new LRUCache<string, { record: KeyRecord, at: number }>({ max: 10_000 })
   private readonly freshMs: number
-  private readonly outage: OutageLog
+  private readonly outage: OutageReporter
 
   constructor (configKeys: readonly KeyConfig[], private readonly admin: AdminKeyBackend, options: KeyStoreOptions) {
     this.configKeys = new Map(configKeys.map((key) => { const record = recordFromConfig(key); return [record.hash, record] }))
     this.freshMs = options.freshMs ?? 1_000
-    this.outage = new OutageLog(options.log, 'key lookup')
+    this.outage = options.outage
   }
 
   get size (): number { return this.configKeys.size }
@@ -45,7 +44,7 @@ export class KeyStore {
       record = await withTimeout(this.admin.byHash(hash), LOOKUP_TIMEOUT_MS)
       this.outage.ok()
     } catch (err) {
-      this.outage.failed(err)
+      this.outage.failed('key lookup', err)
       // A key seen before the outage keeps working; one never seen cannot be checked.
       if (cached !== undefined) return cached.record
       throw new UpstreamUnavailableError('The key store is unavailable; retry shortly', { code: 'auth_unavailable', failure: 'gateway_internal' })

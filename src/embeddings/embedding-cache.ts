@@ -1,17 +1,14 @@
 // The cache never fails a request: every store call is bounded in time, a failure opens a circuit that
-// bypasses the store for a few seconds, one warning is logged per outage, and use resumes by itself.
+// bypasses the store for a few seconds, the outage is reported (one warning for it, shared with the
+// store's other users), and use resumes by itself.
+import type { OutageReporter } from '../redis-outage.js'
 import type { VectorStore } from './store.js'
-
-export interface CacheLog {
-  warn: (obj: object, msg: string) => void
-  info: (obj: object, msg: string) => void
-}
 
 export interface EmbeddingCacheOptions {
   ttlMs: number
   timeoutMs: number
   cooldownMs?: number
-  log: CacheLog
+  outage: OutageReporter
 }
 
 export interface CacheStats {
@@ -59,16 +56,14 @@ export class EmbeddingCache {
       const result = await Promise.race([operation(), timeout])
       if (this.inOutage) {
         this.inOutage = false
-        this.options.log.info({ store: this.store.kind }, 'embedding cache is available again')
+        this.options.outage.ok()
       }
       return result
     } catch (err) {
       this.stats.errors++
       this.openUntil = Date.now() + (this.options.cooldownMs ?? 5_000)
-      if (!this.inOutage) {
-        this.inOutage = true
-        this.options.log.warn({ store: this.store.kind, err: (err as Error).message }, 'embedding cache unavailable; serving without it')
-      }
+      this.inOutage = true
+      this.options.outage.failed('embedding cache', err)
       return fallback
     } finally {
       clearTimeout(timer)

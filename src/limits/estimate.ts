@@ -9,9 +9,14 @@ export function estimateTokens (body: unknown): number {
   const request = body as Record<string, unknown>
   if ('messages' in request) {
     const completion = firstNumber(request['max_completion_tokens'], request['max_tokens']) ?? DEFAULT_COMPLETION_TOKENS
-    return Math.ceil(textLength(request['messages']) / 4) + completion
+    return estimatePromptTokens(request) + completion
   }
   return Math.max(1, Math.ceil(inputLength(request['input']) / 4))
+}
+
+/** The prompt part of a chat request's estimate: what the backend charges for a request it has received. */
+export function estimatePromptTokens (request: { messages?: unknown }): number {
+  return Math.ceil(textLength(request.messages) / 4)
 }
 
 function firstNumber (...values: unknown[]): number | undefined {

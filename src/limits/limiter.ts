@@ -1,9 +1,8 @@
 // A key's rpm, tpm and budget: one atomic check before the call (tokens charged from an estimate),
 // one correction after it (the real usage replaces the estimate). Redis trouble fails OPEN: the request
 // is served without limits and the outage is logged once.
-import type { FastifyBaseLogger } from 'fastify'
 import { RateLimitError } from '../errors/gateway-error.js'
-import { OutageLog, withTimeout } from '../redis-outage.js'
+import { withTimeout, type OutageReporter } from '../redis-outage.js'
 import type { CounterStore, WindowCheck } from './counter-store.js'
 import { budgetPeriod, formatReset, minuteCheck, msUntilFits, used, type WindowState } from './windows.js'
 
@@ -30,11 +29,7 @@ export interface Admission {
 type Named = WindowCheck & { kind: 'requests' | 'tokens' | 'budget', elapsedMs: number, endsAt: number }
 
 export class Limiter {
-  private readonly outage: OutageLog
-
-  constructor (private readonly store: CounterStore, log: FastifyBaseLogger) {
-    this.outage = new OutageLog(log, 'rate limits')
-  }
+  constructor (private readonly store: CounterStore, private readonly outage: OutageReporter) {}
 
   /** Charges the request or throws a 429 RateLimitError (code budget_exceeded for budgets). */
   async admit (key: KeyLimits, estimate: number, now = Date.now()): Promise<Admission> {
@@ -45,7 +40,7 @@ export class Limiter {
       result = await withTimeout(this.store.check(checks), CHECK_TIMEOUT_MS)
       this.outage.ok()
     } catch (err) {
-      this.outage.failed(err)
+      this.outage.failed('rate limits', err)
       return { headers: {}, charge: undefined }
     }
     const headers = rateHeaders(checks, result.states)
@@ -72,7 +67,7 @@ export class Limiter {
     const delta = actualTokens !== undefined ? actualTokens - charge.estimate : failed ? -charge.estimate : 0
     if (delta === 0) return
     for (const key of charge.keys) {
-      this.store.adjust(key, delta).then(() => { this.outage.ok() }, (err: unknown) => { this.outage.failed(err) })
+      this.store.adjust(key, delta).then(() => { this.outage.ok() }, (err: unknown) => { this.outage.failed('rate limits', err) })
     }
   }
 

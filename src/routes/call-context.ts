@@ -28,6 +28,21 @@ export function callContext (request: FastifyRequest, reply: FastifyReply): Requ
   }
 }
 
+/**
+ * An attempt is starting: a client that leaves from here on is logged with this target, and pays the prompt
+ * the backend has received plus the completion tokens sent so far (counted in `progress`).
+ */
+export function markAttempt (request: FastifyRequest, target: RouteTarget, promptTokens: () => number, progress?: { completionChunks: number }): void {
+  const qiao = request.qiao
+  qiao.provider = target.adapter.id
+  qiao.upstreamModel = target.upstreamModel
+  qiao.usageSoFar ??= () => {
+    const prompt = promptTokens()
+    const completion = progress?.completionChunks ?? 0
+    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
+  }
+}
+
 export function markServedBy (request: FastifyRequest, reply: FastifyReply, target: RouteTarget, attempts: number): void {
   request.qiao.provider = target.adapter.id
   request.qiao.upstreamModel = target.upstreamModel

@@ -10,7 +10,8 @@ import { toClientChunks, type ClientStreamOptions } from '../streaming/chat-stre
 import { encodeSseBatch, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
 import { guardStream } from '../routing/guard-stream.js'
 import { primeStream } from '../streaming/prime-stream.js'
-import { callContext, markServedBy } from './call-context.js'
+import { estimatePromptTokens } from '../limits/estimate.js'
+import { callContext, markAttempt, markServedBy } from './call-context.js'
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
 
@@ -29,9 +30,13 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
     const targets = await app.modelRouter.resolve(body.model)
     const ctx = callContext(request, reply)
     const identity = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model }
+    const prompt = () => estimatePromptTokens(body)
 
     if (body.stream !== true) {
-      const served = await app.resilientCaller.call(targets, ctx.signal, async (t, signal) => await t.adapter.chat({ ...body, model: t.upstreamModel }, { ...ctx, signal }))
+      const served = await app.resilientCaller.call(targets, ctx.signal, async (t, signal) => {
+        markAttempt(request, t, prompt)
+        return await t.adapter.chat({ ...body, model: t.upstreamModel }, { ...ctx, signal })
+      })
       markServedBy(request, reply, served.target, served.attempts)
       const completion = served.value
       Object.assign(completion, identity)
@@ -39,8 +44,10 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
       return completion
     }
 
+    const progress = { completionChunks: 0 }
     const served = await app.resilientCaller.call(targets, ctx.signal,
       async (t, signal) => {
+        markAttempt(request, t, prompt, progress)
         const stream = await t.adapter.chatStream({ ...body, model: t.upstreamModel }, { ...ctx, signal })
         return { chunks: await primeStream(stream.chunks) }
       },
@@ -49,7 +56,8 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
     const options: ClientStreamOptions = {
       ...identity,
       includeUsage: body.stream_options?.include_usage === true,
-      onUsage: (usage) => { request.qiao.usage = usage }
+      onUsage: (usage) => { request.qiao.usage = usage },
+      progress
     }
     void reply.headers(SSE_HEADERS)
     return await reply.send(Readable.from(sseEvents(toClientChunks(served.value.chunks, options), request, reply, ctx.cancelledByClient)))

@@ -12,7 +12,10 @@ export interface StreamIdentity {
 
 export interface ClientStreamOptions extends StreamIdentity {
   includeUsage: boolean
+  /** Called as soon as the backend reports usage, so that a client leaving after it still pays it. */
   onUsage?: (usage: Usage) => void
+  /** Counts the chunks that carried generated text or tool arguments: the tokens sent, when usage never came. */
+  progress?: { completionChunks: number }
 }
 
 /** Batch in, batch out: each upstream batch leaves as one client batch (a batch left empty is not yielded). */
@@ -40,7 +43,10 @@ class ClientRewrite {
     const { id, created, model } = this.options
     const out: ChatCompletionChunk[] = []
     for (const chunk of chunks) {
-      if (chunk.usage !== undefined && chunk.usage !== null) this.usage = chunk.usage
+      if (chunk.usage !== undefined && chunk.usage !== null) {
+        this.usage = chunk.usage
+        this.options.onUsage?.(chunk.usage)
+      }
       delete chunk.usage
       if (chunk.choices.length === 0) continue
       chunk.id = id
@@ -50,6 +56,7 @@ class ClientRewrite {
       for (const choice of chunk.choices) {
         choice.finish_reason ??= null
         if (choice.finish_reason !== null) this.finished.add(choice.index)
+        if (this.options.progress !== undefined && carriesOutput(choice)) this.options.progress.completionChunks++
         if (this.rolesSent.has(choice.index)) delete choice.delta.role
         else {
           choice.delta.role = 'assistant'
@@ -75,11 +82,14 @@ class ClientRewrite {
       tail.push({ id, object: 'chat.completion.chunk', created, model, choices: open.map((index) => ({ index, delta: sentAny ? {} : { role: 'assistant', content: '' }, finish_reason: 'stop' })) })
     }
     if (usage !== undefined) {
-      this.options.onUsage?.(usage)
       if (this.options.includeUsage) tail.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })
     }
     return tail
   }
+}
+
+function carriesOutput ({ delta }: ChunkChoice): boolean {
+  return (delta.content ?? '') !== '' || (delta.reasoning_content ?? '') !== '' || (delta.tool_calls?.length ?? 0) > 0
 }
 
 /**

@@ -1,7 +1,6 @@
 // Records usage off the hot path: requests add to an in-process buffer, flushed to the store every second
 // (and on close). A failed flush keeps the counts for the next one.
-import type { FastifyBaseLogger } from 'fastify'
-import { OutageLog } from '../redis-outage.js'
+import type { OutageReporter } from '../redis-outage.js'
 import { addInto, fieldOf, hourOf, type HourlyCounts, type Metric, type UsageStore } from './usage-store.js'
 
 const FLUSH_EVERY_MS = 1_000
@@ -22,10 +21,8 @@ export class UsageRecorder {
   private pending: HourlyCounts = new Map()
   private flushing: Promise<void> | undefined
   private readonly timer: NodeJS.Timeout
-  private readonly outage: OutageLog
 
-  constructor (readonly store: UsageStore, log: FastifyBaseLogger) {
-    this.outage = new OutageLog(log, 'usage')
+  constructor (readonly store: UsageStore, private readonly outage: OutageReporter) {
     this.timer = setInterval(() => { void this.flush() }, FLUSH_EVERY_MS)
     this.timer.unref()
   }
@@ -56,7 +53,7 @@ export class UsageRecorder {
     const batch = this.pending
     this.pending = new Map()
     this.flushing = this.store.add(batch).then(() => { this.outage.ok() }, (err: unknown) => {
-      this.outage.failed(err)
+      this.outage.failed('usage', err)
       addInto(this.pending, batch)
     }).finally(() => { this.flushing = undefined })
     await this.flushing

@@ -3,14 +3,14 @@ import { CachedEmbedder } from '../../src/embeddings/cached-embedder.js'
 import { EmbeddingCache } from '../../src/embeddings/embedding-cache.js'
 import { MemoryVectorStore } from '../../src/embeddings/memory-store.js'
 import type { VectorStore } from '../../src/embeddings/store.js'
-import type { CacheLog } from '../../src/embeddings/embedding-cache.js'
 import type { EmbeddingItem } from '../../src/embeddings/normalize-input.js'
 import { bufferToVector } from '../../src/embeddings/vector-codec.js'
+import { OutageLog, type OutageReporter } from '../../src/redis-outage.js'
 
-const quietLog: CacheLog = { warn: () => {}, info: () => {} }
+const quiet: OutageReporter = { failed: () => {}, ok: () => {} }
 
-function embedderWith (store: VectorStore, log: CacheLog = quietLog) {
-  const cache = new EmbeddingCache(store, { ttlMs: 60_000, timeoutMs: 100, cooldownMs: 200, log })
+function embedderWith (store: VectorStore, outage: OutageReporter = quiet) {
+  const cache = new EmbeddingCache(store, { ttlMs: 60_000, timeoutMs: 100, cooldownMs: 200, outage })
   return { cache, embedder: new CachedEmbedder(cache) }
 }
 
@@ -60,11 +60,11 @@ t.test('the in-memory store stays within its byte bound, dropping the least rece
 t.test('a store that hangs is bypassed after the bounded wait, and one warning is logged per outage', async (t) => {
   const warnings: string[] = []
   const hanging: VectorStore = { kind: 'redis', getMany: async () => await new Promise(() => {}), setMany: async () => await new Promise(() => {}) }
-  const { cache } = embedderWith(hanging, { warn: (_o: object, msg: string) => { warnings.push(msg) }, info: () => {} })
+  const { cache } = embedderWith(hanging, new OutageLog({ warn: (_o: object, msg: string) => { warnings.push(msg) }, info: () => {} }))
   t.same(await cache.getMany(['a', 'b']), [null, null])
   t.same(await cache.getMany(['a']), [null], 'the circuit is open: answered without waiting')
   t.equal(cache.stats.bypassed, 1)
-  t.equal(warnings.length, 1)
+  t.same(warnings, ['redis unavailable: no answer from the redis store within 100 ms'], 'one warning naming the cause')
   t.equal(cache.healthy, false)
 })
 

@@ -197,7 +197,7 @@ t.test('Redis killed in the middle of a run: every request succeeds, caching res
   const ready = await app.inject({ url: '/readyz' })
   t.equal(ready.statusCode, 200, 'a Redis outage does not make the gateway unready')
   t.match(ready.json(), { status: 'degraded', dependencies: { redis: 'down' } })
-  t.equal(logLines.filter((line) => line.includes('embedding cache unavailable')).length, 1, 'one warning per outage')
+  t.equal(logLines.filter((line) => line.includes('redis unavailable')).length, 1, 'one warning per outage')
   const metrics = (await app.inject({ url: '/metrics' })).body
   const errors = Number(/^qiao_embedding_cache_errors_total (\d+)/m.exec(metrics)?.[1])
   t.ok(errors >= 1, `the outage is counted in /metrics (${errors})`)
