@@ -1,5 +1,5 @@
 // One gateway key as the gateway knows it: its policy and the hash of the secret, never the secret itself.
-import type { KeyConfig } from '../config/schema.js'
+import type { BudgetConfig, KeyConfig } from '../config/schema.js'
 import { hashKey } from './key-hash.js'
 
 export interface KeyPolicy {
@@ -9,7 +9,7 @@ export interface KeyPolicy {
   rpm?: number
   tpm?: number
   expiresAt?: string
-  budget?: { tokens: number, period: 'day' | 'month' }
+  budget?: BudgetConfig
 }
 
 export interface KeyRecord extends KeyPolicy {
@@ -26,7 +26,7 @@ export interface KeyView {
   rpm: number | null
   tpm: number | null
   expiresAt: string | null
-  budget: { tokens: number, period: 'day' | 'month' } | null
+  budget: BudgetConfig | null
   createdAt: string | null
 }
 
@@ -44,7 +44,7 @@ export function policyOf (input: KeyPolicy): KeyPolicy {
   if (input.rpm !== undefined) policy.rpm = input.rpm
   if (input.tpm !== undefined) policy.tpm = input.tpm
   if (input.expiresAt !== undefined) policy.expiresAt = input.expiresAt
-  if (input.budget !== undefined) policy.budget = { tokens: input.budget.tokens, period: input.budget.period }
+  if (input.budget !== undefined) policy.budget = structuredClone(input.budget)
   return policy
 }
 

@@ -11,6 +11,9 @@ export const DEFAULT_CONFIG: Config = {
   },
   auth: { allowAnonymous: false },
   keys: [],
+  teams: [],
+  pricing: { currency: 'CNY', models: {} },
+  alerts: {},
   usage: { retention: '90d' },
   metrics: { enabled: true, auth: false }
 }

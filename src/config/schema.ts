@@ -55,6 +55,36 @@ export const AliasSchema = Type.Object({
   targets: Type.Array(AliasTargetSchema, { minItems: 1 })
 }, Strict)
 
+/** Spend per UTC calendar period: tokens, money (`amount`, in `pricing.currency`) or both; admitted while any is left. */
+export const BudgetSchema = Type.Object({
+  tokens: Optional(Type.Integer({ minimum: 1 })),
+  amount: Optional(Type.Number({ exclusiveMinimum: 0, description: 'money, in pricing.currency' })),
+  period: Type.Union([Type.Literal('day'), Type.Literal('month')]),
+  alertAt: Optional(Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 1 }), { description: 'fractions of the budget that raise an alert once per period, e.g. [0.8, 0.95]' }))
+}, Strict)
+
+const ModelList = Type.Array(Type.String({ minLength: 1 }))
+
+export const TeamSchema = Type.Object({
+  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]*$', description: 'an id of letters, digits and _ . @ - that starts with a letter or digit' }),
+  models: Optional(ModelList),
+  rpm: Optional(Type.Integer({ minimum: 1 })),
+  tpm: Optional(Type.Integer({ minimum: 1 })),
+  budget: Optional(BudgetSchema)
+}, Strict)
+
+/** Per 1M tokens, in pricing.currency. */
+export const PriceSchema = Type.Object({
+  input: Optional(Type.Number({ minimum: 0 })),
+  cachedInput: Optional(Type.Number({ minimum: 0, description: 'prompt tokens the backend served from its own cache; default: input' })),
+  output: Optional(Type.Number({ minimum: 0 }))
+}, Strict)
+
+export const PricingSchema = Type.Object({
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'an ISO 4217 code such as CNY or USD' }),
+  models: Type.Record(Type.String({ pattern: '^[^/]+/.+' }), PriceSchema, { description: 'keys are "<provider id>/<upstream model>", globs allowed' })
+}, Strict)
+
 export const KeySchema = Type.Object({
   id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]*$', description: 'an id of letters, digits and _ . @ - that starts with a letter or digit' }),
   team: Optional(Type.String({ minLength: 1 })),
@@ -64,10 +94,7 @@ export const KeySchema = Type.Object({
   rpm: Optional(Type.Integer({ minimum: 1 })),
   tpm: Optional(Type.Integer({ minimum: 1 })),
   expiresAt: Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T', description: 'an ISO-8601 time such as 2030-01-31T00:00:00Z' })),
-  budget: Optional(Type.Object({
-    tokens: Type.Integer({ minimum: 1 }),
-    period: Type.Union([Type.Literal('day'), Type.Literal('month')])
-  }, Strict))
+  budget: Optional(BudgetSchema)
 }, Strict)
 
 export const EmbeddingCacheSchema = Type.Object({
@@ -103,6 +130,11 @@ export const ConfigSchema = Type.Object({
     allowAnonymous: Type.Boolean()
   }, Strict),
   keys: Type.Array(KeySchema),
+  teams: Type.Array(TeamSchema),
+  pricing: PricingSchema,
+  alerts: Type.Object({
+    webhook: Optional(Type.String({ pattern: '^https?://', description: 'an http(s) URL that receives budget alerts as JSON POSTs' }))
+  }, Strict),
   usage: Type.Object({
     retention: Duration
   }, Strict),
@@ -118,6 +150,9 @@ export type ProviderType = Static<typeof ProviderTypeSchema>
 export type AliasConfig = Static<typeof AliasSchema>
 export type AliasTarget = Static<typeof AliasTargetSchema>
 export type KeyConfig = Static<typeof KeySchema>
+export type TeamConfig = Static<typeof TeamSchema>
+export type BudgetConfig = Static<typeof BudgetSchema>
+export type PriceConfig = Static<typeof PriceSchema>
 export type EmbeddingCacheConfig = Static<typeof EmbeddingCacheSchema>
 
 type DeepPartial<T> = T extends unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T

@@ -28,6 +28,13 @@ export function checkSemantics (config: Config): string[] {
     keyIds.add(key.id)
     if ((key.key === undefined) === (key.keyHash === undefined)) problems.push(`keys[${i}]: give exactly one of key or keyHash`)
     if (key.expiresAt !== undefined && Number.isNaN(Date.parse(key.expiresAt))) problems.push(`keys[${i}].expiresAt: not an ISO-8601 time: ${key.expiresAt}`)
+    if (key.budget !== undefined && key.budget.tokens === undefined && key.budget.amount === undefined) problems.push(`keys[${i}].budget: give tokens, amount or both`)
+  })
+  const teamIds = new Set<string>()
+  config.teams.forEach((team, i) => {
+    if (teamIds.has(team.id)) problems.push(`teams[${i}].id: "${team.id}" is used by another team`)
+    teamIds.add(team.id)
+    if (team.budget !== undefined && team.budget.tokens === undefined && team.budget.amount === undefined) problems.push(`teams[${i}].budget: give tokens, amount or both`)
   })
   return problems
 }

@@ -3,6 +3,7 @@
 // is served without limits and the outage is logged once.
 import { RateLimitError } from '../errors/gateway-error.js'
 import { withTimeout, type OutageReporter } from '../redis-outage.js'
+import type { BudgetConfig } from '../config/schema.js'
 import type { CounterStore, WindowCheck } from './counter-store.js'
 import { budgetPeriod, formatReset, minuteCheck, msUntilFits, used, type WindowState } from './windows.js'
 
@@ -12,7 +13,7 @@ export interface KeyLimits {
   id: string
   rpm?: number
   tpm?: number
-  budget?: { tokens: number, period: 'day' | 'month' }
+  budget?: BudgetConfig
 }
 
 /** What was charged, to be corrected once the real usage is known. */
@@ -80,7 +81,7 @@ export class Limiter {
       // A request larger than the whole limit still passes an empty window, charged in full.
       checks.push({ ...minuteCheck(`limits:tpm:${key.id}`, now, key.tpm, Math.min(estimate, key.tpm), estimate), kind: 'tokens', endsAt: 0 })
     }
-    if (key.budget !== undefined) {
+    if (key.budget?.tokens !== undefined) {
       // A budget admits while anything is left (need 1); the estimate reserves tokens for concurrent requests.
       const period = budgetPeriod(`limits:budget:${key.id}`, key.budget.period, now)
       const ttlMs = period.endsAt - now + 86_400_000

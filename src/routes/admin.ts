@@ -1,88 +1,9 @@
-// The admin API (master key only, enforced by plugins/auth.ts): gateway keys and their usage.
-import type { Static } from '@sinclair/typebox'
+// The admin API (master key only, enforced by plugins/auth.ts): one file per resource.
 import type { FastifyPluginAsync } from 'fastify'
-import { ConflictError } from '../auth/errors.js'
-import { DEFAULT_TEAM, viewOf } from '../auth/key-record.js'
-import { InvalidRequestError, NotFoundError, UpstreamUnavailableError } from '../errors/gateway-error.js'
-import { errorResponses } from '../schemas/error.js'
-import {
-  CreatedKeySchema, DeletedKeySchema, KeyIdParams, KeyListSchema, KeyPolicyBody, UsageQuery, UsageReportSchema
-} from '../schemas/admin.js'
-import { queryUsage } from '../usage/query.js'
-
-const DAY_MS = 86_400_000
-/** A year of hourly buckets at most per query. */
-const MAX_RANGE_MS = 366 * DAY_MS
-const security = [{ bearer: [] }]
+import { adminKeyRoutes } from './admin-keys.js'
+import { adminUsageRoutes } from './admin-usage.js'
 
 export const adminRoutes: FastifyPluginAsync = async (app) => {
-  app.post('/admin/keys', {
-    schema: {
-      tags: ['admin'],
-      summary: 'Create a gateway key (its secret is in this answer only)',
-      security,
-      body: KeyPolicyBody,
-      response: { 201: CreatedKeySchema, ...errorResponses(400, 401, 403, 409, 503) }
-    }
-  }, async (request, reply) => {
-    const body = request.body as Static<typeof KeyPolicyBody>
-    if (body.expiresAt !== undefined && Number.isNaN(Date.parse(body.expiresAt))) {
-      throw new InvalidRequestError(`expiresAt is not an ISO-8601 time: ${body.expiresAt}`, { param: 'expiresAt' })
-    }
-    const { record, key } = await app.auth.keys.create({ ...body, team: body.team ?? DEFAULT_TEAM })
-    void reply.code(201)
-    return { ...viewOf(record), key }
-  })
-
-  app.get('/admin/keys', {
-    schema: {
-      tags: ['admin'],
-      summary: 'List gateway keys (never a key or its hash)',
-      security,
-      response: { 200: KeyListSchema, ...errorResponses(401, 403, 503) }
-    }
-  }, async () => ({ data: (await app.auth.keys.list()).map((record) => ({ ...viewOf(record), source: record.source })) }))
-
-  app.delete('/admin/keys/:id', {
-    schema: {
-      tags: ['admin'],
-      summary: 'Revoke a key made through the admin API (effective on every replica within a second)',
-      security,
-      params: KeyIdParams,
-      response: { 200: DeletedKeySchema, ...errorResponses(401, 403, 404, 409, 503) }
-    }
-  }, async (request) => {
-    const { id } = request.params as Static<typeof KeyIdParams>
-    const outcome = await app.auth.keys.revoke(id)
-    if (outcome === 'config') throw new ConflictError(`The key '${id}' is defined in the config file; remove it there`, { code: 'key_in_config' })
-    if (outcome === 'unknown') throw new NotFoundError(`No key with id '${id}'`, { code: 'key_not_found' })
-    return { id, deleted: true as const }
-  })
-
-  app.get('/admin/usage', {
-    schema: {
-      tags: ['admin'],
-      summary: 'Usage per key, model and UTC hour (default: the last 24 hours)',
-      security,
-      querystring: UsageQuery,
-      response: { 200: UsageReportSchema, ...errorResponses(400, 401, 403, 503) }
-    }
-  }, async (request) => {
-    const query = request.query as Static<typeof UsageQuery>
-    const to = timeParam(query.to, 'to') ?? Date.now()
-    const from = timeParam(query.from, 'from') ?? to - DAY_MS
-    if (from > to) throw new InvalidRequestError('from must not be after to', { param: 'from' })
-    if (to - from > MAX_RANGE_MS) throw new InvalidRequestError('from and to may be at most 366 days apart', { param: 'from' })
-    await app.auth.usage.flush()
-    return await queryUsage(app.auth.usage.store, { key: query.key, model: query.model, from, to }).catch((err: unknown) => {
-      throw new UpstreamUnavailableError('The usage store (Redis) is unavailable; retry shortly', { code: 'usage_unavailable', failure: 'gateway_internal', cause: err })
-    })
-  })
-}
-
-function timeParam (value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined
-  const ms = Date.parse(value)
-  if (Number.isNaN(ms)) throw new InvalidRequestError(`${name} is not an ISO-8601 time: ${value}`, { param: name })
-  return ms
+  await app.register(adminKeyRoutes)
+  await app.register(adminUsageRoutes)
 }
