@@ -141,13 +141,17 @@ export default fp(async (app) => {
     limiter.settle(caller.charge, used !== undefined ? total : undefined, failed)
     recorder.record({
       key: caller.id,
+      team: request.qiao.team ?? DEFAULT_TEAM,
       model: caller.model,
       at: Date.now(),
       prompt_tokens: prompt,
       completion_tokens: completion,
       total_tokens: total,
       failed,
-      cached_inputs: Number(request.qiao.cache?.split('/')[0] ?? 0) || 0
+      cached_inputs: Number(request.qiao.cache?.split('/')[0] ?? 0) || 0,
+      cached_prompt_tokens: 0,
+      cost: 0,
+      saved_cost: 0
     })
   }
 

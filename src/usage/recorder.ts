@@ -8,6 +8,8 @@ const MAX_MODEL_NAME = 256
 
 export interface UsageEntry {
   key: string
+  /** The key's team when the request was made (a key may move to another team later). */
+  team: string
   model: string
   at: number
   prompt_tokens: number
@@ -15,6 +17,12 @@ export interface UsageEntry {
   total_tokens: number
   failed: boolean
   cached_inputs: number
+  /** Prompt tokens the backend served from its own prompt cache (DeepSeek, Zhipu), part of prompt_tokens. */
+  cached_prompt_tokens: number
+  /** What the request cost, in nanos of pricing.currency (src/pricing/money.ts). */
+  cost: number
+  /** What the embedding inputs served from qiao's cache would have cost, in nanos. */
+  saved_cost: number
 }
 
 export class UsageRecorder {
