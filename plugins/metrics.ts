@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { NANOS_PER_UNIT } from '../src/pricing/money.js'
 import { endStatus } from './request-context.js'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
@@ -76,6 +77,12 @@ export default fp(async (app) => {
     labelNames: ['direction', 'model', 'key'] as const,
     registers: [registry]
   })
+  const cost = new Counter({
+    name: 'qiao_cost_total',
+    help: `What requests cost, in ${app.config.pricing.currency}, by key id and model (priced by the target that served them)`,
+    labelNames: ['key', 'model'] as const,
+    registers: [registry]
+  })
   // Counters read from the cache's own running totals at scrape time (they only ever grow).
   const cacheCounter = (name: string, help: string, read: (stats: NonNullable<typeof app.embeddingCache>['stats']) => number) => new Counter({
     name,
@@ -104,10 +111,11 @@ export default fp(async (app) => {
     const key = request.qiao.keyId ?? ANONYMOUS
     if (usage?.prompt_tokens !== undefined && usage.prompt_tokens > 0) tokens.inc({ direction: 'in', model, key }, usage.prompt_tokens)
     if (usage?.completion_tokens !== undefined && usage.completion_tokens > 0) tokens.inc({ direction: 'out', model, key }, usage.completion_tokens)
+    if (request.qiao.cost !== undefined && request.qiao.cost > 0) cost.inc({ key, model }, request.qiao.cost / NANOS_PER_UNIT)
   }
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     void reply.type(registry.contentType)
     return await registry.metrics()
   })
   app.decorate('metrics', registry)
-}, { name: 'metrics', dependencies: ['request-context', 'embedding-cache', 'resilient-caller'], fastify: '5.x' })
+}, { name: 'metrics', dependencies: ['request-context', 'embedding-cache', 'resilient-caller', 'pricing'], fastify: '5.x' })

@@ -1,10 +1,13 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ProviderType } from '../src/config/schema.js'
 import type { FailureClass } from '../src/errors/gateway-error.js'
+import { formatNanos } from '../src/pricing/money.js'
 import type { Usage } from '../src/schemas/openai-types.js'
 
 export interface RequestContext {
   provider?: string
+  providerType?: ProviderType
   upstreamModel?: string
   model?: string
   usage?: Partial<Usage>
@@ -12,6 +15,13 @@ export interface RequestContext {
   usageSoFar?: () => Partial<Usage>
   attempts?: number
   cache?: string
+  /** What the request cost, in nanos of pricing.currency; absent when its target has no price. */
+  cost?: number
+  /** Prompt tokens the backend served from its prompt cache. */
+  cachedPromptTokens?: number
+  /** Tokens of embedding inputs served from qiao's cache (an estimate), and what they would have cost. */
+  savedTokens?: number
+  savedCost?: number
   /** Milliseconds from the request to the upstream's answer (headers, for streams). */
   upstreamMs?: number
   /** Milliseconds from the request to the first chunk sent to the client. */
@@ -98,6 +108,7 @@ export default fp(async (app) => {
       ...(attempts !== undefined ? { attempts } : {}),
       ...(usage !== undefined ? { usage: { prompt: usage.prompt_tokens, completion: usage.completion_tokens } } : {}),
       ...(cache !== undefined ? { cache } : {}),
+      ...(request.qiao.cost !== undefined ? { cost: formatNanos(request.qiao.cost) } : {}),
       ...(failure !== undefined ? { failure } : {})
     }, 'request')
   }

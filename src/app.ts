@@ -8,6 +8,7 @@ import errorHandler from '../plugins/error-handler.js'
 import lifecycle from '../plugins/lifecycle.js'
 import metrics from '../plugins/metrics.js'
 import modelRouter from '../plugins/model-router.js'
+import pricing from '../plugins/pricing.js'
 import redis from '../plugins/redis.js'
 import resilientCaller from '../plugins/resilient-caller.js'
 import requestContext from '../plugins/request-context.js'
@@ -54,6 +55,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(errorHandler)
   await app.register(lifecycle)
   await app.register(redis)
+  await app.register(pricing)
   await app.register(auth)
   await app.register(modelRouter)
   await app.register(resilientCaller)

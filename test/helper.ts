@@ -1,6 +1,7 @@
 // Builds the real app from a test Config, with fake upstreams on loopback sockets, and tears it all down.
 import type { FastifyInstance } from 'fastify'
 import OpenAI from 'openai'
+import { Agent } from 'undici'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { buildApp } from '../src/app.js'
@@ -71,4 +72,15 @@ export async function listen (app: FastifyInstance): Promise<string> {
 
 export function openai (baseUrl: string, options: { maxRetries?: number, apiKey?: string } = {}): OpenAI {
   return new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: options.apiKey ?? 'unused', maxRetries: options.maxRetries ?? 0 })
+}
+
+/**
+ * An openai client on a connection pool of its own, destroyed at teardown: an aborted fetch can leave a spare
+ * idle socket to the app, which app.close() would wait for.
+ */
+export function openaiForAbort (t: Teardown, baseUrl: string, options: { apiKey?: string } = {}): OpenAI {
+  const agent = new Agent()
+  t.teardown(async () => { await agent.destroy() })
+  const dispatcher = agent as unknown as NonNullable<RequestInit['dispatcher']>
+  return new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: options.apiKey ?? 'unused', maxRetries: 0, fetchOptions: { dispatcher } })
 }

@@ -12,7 +12,13 @@ export function modelMatcher (patterns: readonly string[] | undefined): ModelMat
   return (model) => exact.has(model) || globs.some((re) => re.test(model))
 }
 
-function globToRegExp (glob: string): RegExp {
+export function globToRegExp (glob: string): RegExp {
   const body = glob.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
   return new RegExp(`^${body}$`, 's')
+}
+
+/** A model allowed by every list: a key's own `models` and its team's. */
+export function everyMatcher (lists: ReadonlyArray<readonly string[] | undefined>): ModelMatcher {
+  const matchers = lists.filter((list) => list !== undefined).map(modelMatcher)
+  return (model) => matchers.every((allows) => allows(model))
 }

@@ -35,6 +35,7 @@ export function callContext (request: FastifyRequest, reply: FastifyReply): Requ
 export function markAttempt (request: FastifyRequest, target: RouteTarget, promptTokens: () => number, progress?: { completionChunks: number }): void {
   const qiao = request.qiao
   qiao.provider = target.adapter.id
+  qiao.providerType = target.adapter.type
   qiao.upstreamModel = target.upstreamModel
   qiao.usageSoFar ??= () => {
     const prompt = promptTokens()
@@ -45,6 +46,7 @@ export function markAttempt (request: FastifyRequest, target: RouteTarget, promp
 
 export function markServedBy (request: FastifyRequest, reply: FastifyReply, target: RouteTarget, attempts: number): void {
   request.qiao.provider = target.adapter.id
+  request.qiao.providerType = target.adapter.type
   request.qiao.upstreamModel = target.upstreamModel
   request.qiao.attempts = attempts
   // No attempt (an answer from the cache): no upstream latency to report.

@@ -2,7 +2,7 @@
 // /metrics, and charged for what it used: the prompt the backend received and the tokens streamed so far.
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { listen, openai, startFakes, type Fakes } from '../helper.js'
+import { listen, openaiForAbort, startFakes, type Fakes } from '../helper.js'
 import { ALICE, gateway, MASTER, usageWhen } from '../auth/setup.js'
 
 let fakes: Fakes
@@ -21,7 +21,7 @@ const PROMPT = 'x'.repeat(400) // an estimate of 100 prompt tokens
 t.test('a stream the client stops reading is logged, counted and charged for the tokens sent', async (t) => {
   const logLines: string[] = []
   const app = await gateway(t, fakes, { keys: [{ id: 'alice', key: ALICE, tpm: 100_000 }] }, logLines)
-  const client = openai(await listen(app), { apiKey: ALICE })
+  const client = openaiForAbort(t, await listen(app), { apiKey: ALICE })
   fakes.deepseek.enqueue({ kind: 'stallMidStream' })
   const controller = new AbortController()
   const stream = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: PROMPT }], stream: true }, { signal: controller.signal })
@@ -49,7 +49,7 @@ t.test('a stream the client stops reading is logged, counted and charged for the
 t.test('a request the client aborts before the answer is logged once with 499', async (t) => {
   const logLines: string[] = []
   const app = await gateway(t, fakes, {}, logLines)
-  const client = openai(await listen(app), { apiKey: MASTER })
+  const client = openaiForAbort(t, await listen(app), { apiKey: MASTER })
   fakes.deepseek.enqueue({ kind: 'hang' })
   const controller = new AbortController()
   const seen = fakes.deepseek.requests.length

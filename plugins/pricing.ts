@@ -1,0 +1,59 @@
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ProviderType } from '../src/config/schema.js'
+import { cachedPromptTokens, costNanos, inputNanos } from '../src/pricing/cost.js'
+import { formatNanos } from '../src/pricing/money.js'
+import { Prices, type Price } from '../src/pricing/prices.js'
+import type { ListedModel, RouteTarget } from '../src/routing/model-router.js'
+
+export interface Pricing {
+  readonly currency: string
+  priceOf: (target: RouteTarget) => Price | undefined
+  /** Served model ids (`provider/model`) that have no price. */
+  unpriced: (served: ListedModel[], typeOf: (providerId: string) => ProviderType | undefined) => string[]
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pricing: Pricing
+  }
+}
+
+/**
+ * Prices every request by the target that served it (not the alias the client sent): `x-qiao-cost` on JSON
+ * answers, `request.qiao.cost` for usage, metrics and the log line when the request ends (streams and
+ * clients that left included). Embedding inputs served from the cache cost nothing; their worth is `savedCost`.
+ */
+export default fp(async (app) => {
+  const prices = new Prices(app.config.pricing.models)
+  const priceOf = (target: RouteTarget): Price | undefined => prices.of(target.adapter.id, target.adapter.type, target.upstreamModel)
+
+  function price (request: FastifyRequest): void {
+    const qiao = request.qiao
+    if (qiao.cost !== undefined || qiao.provider === undefined || qiao.providerType === undefined || qiao.upstreamModel === undefined) return
+    const rate = prices.of(qiao.provider, qiao.providerType, qiao.upstreamModel)
+    if (rate === undefined) return
+    qiao.cachedPromptTokens = cachedPromptTokens(qiao.usage)
+    qiao.cost = costNanos(qiao.usage, rate)
+    if (qiao.savedTokens !== undefined && qiao.savedTokens > 0) qiao.savedCost = inputNanos(qiao.savedTokens, rate)
+  }
+
+  // A JSON answer's usage is known before it is sent; a stream's only at its end.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.qiao.usage !== undefined && reply.statusCode < 400) {
+      price(request)
+      if (request.qiao.cost !== undefined) void reply.header('x-qiao-cost', formatNanos(request.qiao.cost))
+    }
+    done(null, payload)
+  })
+  app.onRequestEnd((request) => { price(request) })
+
+  app.decorate('pricing', {
+    currency: app.config.pricing.currency,
+    priceOf,
+    unpriced: (served, typeOf) => served.filter(({ id, ownedBy }) => {
+      const type = typeOf(ownedBy)
+      return type !== undefined && prices.of(ownedBy, type, id.slice(ownedBy.length + 1)) === undefined
+    }).map(({ id }) => id)
+  })
+}, { name: 'pricing', dependencies: ['config', 'request-context'], fastify: '5.x' })
