@@ -1,18 +1,21 @@
-// GET /admin/usage: hourly buckets between `from` and `to`, filtered by key and model, with totals.
-import { HOUR_MS, METRICS, hourOf, parseField, type Metric, type UsageStore } from './usage-store.js'
+// GET /admin/usage: hourly buckets between `from` and `to`, filtered by team, key and model, summed per group.
+// Sums are bigints: a year of one team's cost in nanos can pass 2^53 (about 9 million units of the currency).
+import type { Dimension } from './group-by.js'
+import { parseField } from './usage-field.js'
+import { HOUR_MS, METRICS, hourOf, isMetric, type HourlyCounts, type Metric } from './usage-store.js'
 
-export type Counts = Record<Metric, number>
-export interface SeriesPoint extends Counts { hour: string, key: string, model: string }
-export interface UsageReport { totals: Counts, series: SeriesPoint[] }
+export type Sums = Record<Metric, bigint>
+export type Labels = Partial<Record<Dimension, string>>
+export interface UsageRow { labels: Labels, sums: Sums }
+export interface UsageTable { groupBy: readonly Dimension[], rows: UsageRow[], totals: Sums }
 
 export interface UsageFilter {
+  team?: string | undefined
   key?: string | undefined
   model?: string | undefined
-  from: number
-  to: number
 }
 
-const zero = (): Counts => Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts
+const zero = (): Sums => Object.fromEntries(METRICS.map((m) => [m, 0n])) as Sums
 
 /** Every hour bucket whose hour overlaps [from, to]. */
 export function hoursBetween (from: number, to: number): string[] {
@@ -21,24 +24,37 @@ export function hoursBetween (from: number, to: number): string[] {
   return hours
 }
 
-export async function queryUsage (store: UsageStore, filter: UsageFilter): Promise<UsageReport> {
-  const buckets = await store.read(hoursBetween(filter.from, filter.to))
-  const points = new Map<string, SeriesPoint>()
+export function aggregateUsage (buckets: HourlyCounts, filter: UsageFilter, groupBy: readonly Dimension[]): UsageTable {
+  const rows = new Map<string, UsageRow>()
+  const totals = zero()
   for (const [hour, fields] of buckets) {
     for (const [field, n] of fields) {
-      const parsed = parseField(field)
-      if (parsed === undefined || !(METRICS as readonly string[]).includes(parsed.metric)) continue
-      if (filter.key !== undefined && parsed.key !== filter.key) continue
-      if (filter.model !== undefined && parsed.model !== filter.model) continue
-      const id = `${hour}\t${parsed.key}\t${parsed.model}`
-      let point = points.get(id)
-      if (point === undefined) points.set(id, point = { hour, key: parsed.key, model: parsed.model, ...zero() })
-      point[parsed.metric as Metric] += n
+      const cell = parseField(field)
+      if (cell === undefined || !isMetric(cell.metric) || !Number.isFinite(n)) continue
+      if ((filter.team !== undefined && cell.team !== filter.team) || (filter.key !== undefined && cell.key !== filter.key) ||
+        (filter.model !== undefined && cell.model !== filter.model)) continue
+      // `day` is the UTC date: the first ten characters of the hour's ISO-8601 string.
+      const all: Record<Dimension, string> = { hour, day: hour.slice(0, 10), team: cell.team, key: cell.key, model: cell.model }
+      const values = groupBy.map((d) => all[d])
+      const id = JSON.stringify(values)
+      let row = rows.get(id)
+      if (row === undefined) {
+        rows.set(id, row = { labels: Object.fromEntries(groupBy.map((d, i) => [d, values[i]])), sums: zero() })
+      }
+      const value = BigInt(Math.round(n))
+      row.sums[cell.metric] += value
+      totals[cell.metric] += value
     }
   }
-  const series = [...points.values()].sort((a, b) =>
-    a.hour.localeCompare(b.hour) || a.key.localeCompare(b.key) || a.model.localeCompare(b.model))
-  const totals = zero()
-  for (const point of series) for (const metric of METRICS) totals[metric] += point[metric]
-  return { totals, series }
+  return { groupBy, rows: [...rows.values()].sort((a, b) => compareLabels(a.labels, b.labels, groupBy)), totals }
+}
+
+/** Plain string order, column after column: the same on every machine, whatever its locale. */
+function compareLabels (a: Labels, b: Labels, groupBy: readonly Dimension[]): number {
+  for (const d of groupBy) {
+    const x = a[d] ?? ''
+    const y = b[d] ?? ''
+    if (x !== y) return x < y ? -1 : 1
+  }
+  return 0
 }

@@ -1,7 +1,8 @@
 // Records usage off the hot path: requests add to an in-process buffer, flushed to the store every second
 // (and on close). A failed flush keeps the counts for the next one.
 import type { OutageReporter } from '../redis-outage.js'
-import { addInto, fieldOf, hourOf, type HourlyCounts, type Metric, type UsageStore } from './usage-store.js'
+import { fieldOf } from './usage-field.js'
+import { addInto, hourOf, type HourlyCounts, type Metric, type UsageStore } from './usage-store.js'
 
 const FLUSH_EVERY_MS = 1_000
 const MAX_MODEL_NAME = 256
@@ -40,11 +41,14 @@ export class UsageRecorder {
     const hour = hourOf(entry.at)
     let bucket = this.pending.get(hour)
     if (bucket === undefined) this.pending.set(hour, bucket = new Map())
+    const counts = bucket
     const model = entry.model.slice(0, MAX_MODEL_NAME)
     const add = (metric: Metric, n: number) => {
-      if (n <= 0) return
-      const field = fieldOf(entry.key, model, metric)
-      ;(bucket as Map<string, number>).set(field, ((bucket as Map<string, number>).get(field) ?? 0) + n)
+      // Stores count whole numbers (Redis HINCRBY): a fraction of a nano is rounded rather than failing the flush.
+      const whole = Math.round(n)
+      if (!(whole > 0)) return
+      const field = fieldOf(entry.team, entry.key, model, metric)
+      counts.set(field, (counts.get(field) ?? 0) + whole)
     }
     add('requests', 1)
     add('prompt_tokens', entry.prompt_tokens)
@@ -52,6 +56,9 @@ export class UsageRecorder {
     add('total_tokens', entry.total_tokens)
     add('errors', entry.failed ? 1 : 0)
     add('cached_inputs', entry.cached_inputs)
+    add('cached_prompt_tokens', entry.cached_prompt_tokens)
+    add('cost', entry.cost)
+    add('saved_cost', entry.saved_cost)
   }
 
   /** Writes what is pending; concurrent callers share one write. */

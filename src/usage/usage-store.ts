@@ -1,8 +1,16 @@
-// Usage counters per key, per model, per hour. One bucket per UTC hour holds fields `<key>\t<model>\t<metric>`;
-// a bucket is dropped `retention` after its hour ends.
+// Usage counters per team, key, model and hour. One bucket per UTC hour holds one integer per field
+// (usage-field.ts); a bucket is dropped `retention` after its hour ends.
 
-export const METRICS = ['requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'errors', 'cached_inputs'] as const
+export const METRICS = [
+  'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'errors', 'cached_inputs',
+  'cached_prompt_tokens', 'cost', 'saved_cost'
+] as const
 export type Metric = typeof METRICS[number]
+
+/** Counted in nanos of pricing.currency (src/pricing/money.ts), reported as decimal strings. */
+export const MONEY_METRICS: ReadonlySet<Metric> = new Set(['cost', 'saved_cost'])
+
+export const isMetric = (name: string): name is Metric => (METRICS as readonly string[]).includes(name)
 
 /** hour (ISO-8601 start of the UTC hour) → field → count */
 export type HourlyCounts = Map<string, Map<string, number>>
@@ -16,18 +24,6 @@ export const HOUR_MS = 3_600_000
 
 export function hourOf (ms: number): string {
   return new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString()
-}
-
-export function fieldOf (key: string, model: string, metric: Metric): string {
-  return `${key}\t${model}\t${metric}`
-}
-
-/** Key ids hold no tab and metric names are fixed, so the model is whatever lies between the first and last tab. */
-export function parseField (field: string): { key: string, model: string, metric: string } | undefined {
-  const first = field.indexOf('\t')
-  const last = field.lastIndexOf('\t')
-  if (first < 0 || last <= first) return undefined
-  return { key: field.slice(0, first), model: field.slice(first + 1, last), metric: field.slice(last + 1) }
 }
 
 export function addInto (target: HourlyCounts, source: HourlyCounts): void {
