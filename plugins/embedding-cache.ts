@@ -13,18 +13,20 @@ declare module 'fastify' {
   }
 }
 
-/** The embedding cache over Redis when configured, else an in-process LRU bounded in bytes. */
+/** The embedding cache over Redis (with an in-process tier in front) when configured, else in process only; both bounded in bytes. */
 export default fp(async (app) => {
   const settings = app.config.cache.embeddings
   let cache: EmbeddingCache | undefined
   if (settings.enabled) {
-    const store = app.redis !== undefined ? new RedisVectorStore(app.redis) : new MemoryVectorStore(settings.maxBytes)
+    const ttlMs = durationMs(settings.ttl)
+    const store = app.redis !== undefined ? new RedisVectorStore(app.redis, ttlMs) : new MemoryVectorStore(settings.maxBytes)
     cache = new EmbeddingCache(store, {
-      ttlMs: durationMs(settings.ttl),
+      ttlMs,
       timeoutMs: durationMs(settings.timeout ?? '50ms'),
       outage: app.redis !== undefined ? app.redisOutage : new OutageLog(app.log, 'embedding cache store')
     })
   }
   app.decorate('embeddingCache', cache)
-  app.decorate('cachedEmbedder', new CachedEmbedder(cache))
+  // With Redis, maxBytes bounds the in-process tier in front of it (hits skip Redis and the encoding).
+  app.decorate('cachedEmbedder', new CachedEmbedder(cache, settings.maxBytes))
 }, { name: 'embedding-cache', dependencies: ['config', 'redis'], fastify: '5.x' })

@@ -5,9 +5,12 @@ import { type FailureClass, GatewayError } from '../errors/gateway-error.js'
 import type { EmbedResult } from '../providers/types.js'
 import type { CacheMode } from './cache-mode.js'
 import { cacheKey } from './cache-key.js'
+import { readCached } from './cache-read.js'
+import { CachedVector } from './cached-vector.js'
 import type { EmbeddingCache } from './embedding-cache.js'
 import type { EmbeddingItem } from './normalize-input.js'
 import { vectorToBuffer } from './vector-codec.js'
+import { VectorTier } from './vector-tier.js'
 
 export class CacheMissError extends GatewayError {
   readonly statusCode = 504
@@ -33,13 +36,13 @@ export interface CacheLookup {
   readonly keys: string[]
   /** Distinct keys the store did not have. */
   readonly missing: string[]
-  readonly found: Map<string, Buffer>
+  readonly found: Map<string, CachedVector>
   readonly complete: boolean
 }
 
 export interface CachedEmbedResult {
-  /** float32 little-endian vectors, in input order. */
-  vectors: Buffer[]
+  /** The vectors in input order (duplicates share an entry). */
+  vectors: CachedVector[]
   /** Inputs (duplicates included) answered from the cache. */
   hits: number
   /** Tokens this request sent upstream. */
@@ -50,20 +53,21 @@ export interface CachedEmbedResult {
 export type FetchEmbeddings = (items: EmbeddingItem[]) => Promise<EmbedResult>
 
 export class CachedEmbedder {
-  private readonly inflight = new Map<string, Promise<Buffer>>()
+  private readonly inflight = new Map<string, Promise<CachedVector>>()
+  /** In-process entries: the memory store itself, or a tier of `frontBytes` in front of Redis. */
+  readonly local: VectorTier | undefined
 
-  constructor (private readonly cache: EmbeddingCache | undefined) {}
+  constructor (private readonly cache: EmbeddingCache | undefined, frontBytes = 0) {
+    this.local = cache?.store.tier ?? (cache !== undefined && frontBytes > 0 ? new VectorTier(frontBytes) : undefined)
+  }
 
   /** Reads the store once; a complete lookup is answered without the upstream (see `answer`). */
   async lookup ({ items, namespace, mode, dimensions }: CacheLookupRequest): Promise<CacheLookup> {
     const keys = items.map((item) => cacheKey(namespace, item))
     const unique = [...new Set(keys)]
-    const found = new Map<string, Buffer>()
-    if (this.cache !== undefined && (mode === 'default' || mode === 'only-if-cached')) {
-      const values = await this.cache.getMany(unique)
-      const expected = expectedLength(values, dimensions)
-      values.forEach((value, i) => { if (value !== null && value.length === expected) found.set(unique[i] as string, value) })
-    }
+    const found = this.cache !== undefined && (mode === 'default' || mode === 'only-if-cached')
+      ? await readCached(this.cache, this.local, unique, dimensions)
+      : new Map<string, CachedVector>()
     const missing = unique.filter((key) => !found.has(key))
     if (mode === 'only-if-cached' && missing.length > 0) {
       throw new CacheMissError(keys.filter((key) => !found.has(key)).length, keys.length)
@@ -106,23 +110,26 @@ export class CachedEmbedder {
   answer ({ keys, missing, found }: CacheLookup): CachedEmbedResult {
     const missingSet = new Set(missing)
     const hits = keys.filter((key) => !missingSet.has(key)).length
-    return { vectors: keys.map((key) => found.get(key) as Buffer), hits, promptTokens: 0 }
+    return { vectors: keys.map((key) => found.get(key) as CachedVector), hits, promptTokens: 0 }
   }
 
   private async fetchMisses (toFetch: string[], keys: string[], items: EmbeddingItem[], mode: CacheMode,
-    fetch: FetchEmbeddings, found: Map<string, Buffer>): Promise<number> {
+    fetch: FetchEmbeddings, found: Map<string, CachedVector>): Promise<number> {
     if (toFetch.length === 0) return 0
     const itemByKey = new Map(keys.map((key, i) => [key, items[i] as EmbeddingItem]))
-    const pending = new Map(toFetch.map((key) => [key, deferred<Buffer>()]))
+    const pending = new Map(toFetch.map((key) => [key, deferred<CachedVector>()]))
     for (const [key, { promise }] of pending) this.inflight.set(key, promise)
     try {
       const result = await fetch(toFetch.map((key) => itemByKey.get(key) as EmbeddingItem))
-      const fresh: Array<[string, Buffer]> = toFetch.map((key, i) => [key, vectorToBuffer(result.vectors[i] ?? [])])
-      for (const [key, buffer] of fresh) {
-        found.set(key, buffer)
-        pending.get(key)?.resolve(buffer)
+      const expiresAt = Date.now() + (this.cache?.ttlMs ?? 0)
+      const fresh = toFetch.map((key, i) => [key, new CachedVector(vectorToBuffer(result.vectors[i] ?? []), expiresAt)] as const)
+      for (const [key, entry] of fresh) {
+        found.set(key, entry)
+        pending.get(key)?.resolve(entry)
+        if (mode !== 'no-store') this.local?.set(key, entry)
       }
-      if (mode !== 'no-store') await this.cache?.setMany(fresh)
+      // The in-process store already holds them; Redis gets the bytes.
+      if (mode !== 'no-store' && this.cache?.store.tier === undefined) await this.cache?.setMany(fresh.map(([key, entry]) => [key, entry.bytes]))
       return result.usage.prompt_tokens
     } catch (err) {
       for (const { reject } of pending.values()) reject(err) // an upstream error caches nothing
@@ -131,19 +138,6 @@ export class CachedEmbedder {
       for (const key of toFetch) this.inflight.delete(key)
     }
   }
-}
-
-/** The byte length every vector of this request must have; a stored entry of another length is corrupt. */
-function expectedLength (values: Array<Buffer | null>, dimensions: number | undefined): number {
-  if (dimensions !== undefined) return dimensions * 4
-  const counts = new Map<number, number>()
-  for (const value of values) {
-    if (value !== null && value.length > 0 && value.length % 4 === 0) counts.set(value.length, (counts.get(value.length) ?? 0) + 1)
-  }
-  let best = -1
-  let bestCount = 0
-  for (const [length, count] of counts) if (count > bestCount) [best, bestCount] = [length, count]
-  return best
 }
 
 function deferred<T> (): { promise: Promise<T>, resolve: (value: T) => void, reject: (err: unknown) => void } {

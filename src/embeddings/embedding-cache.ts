@@ -2,7 +2,7 @@
 // bypasses the store for a few seconds, the outage is reported (one warning for it, shared with the
 // store's other users), and use resumes by itself.
 import type { OutageReporter } from '../redis-outage.js'
-import type { VectorStore } from './store.js'
+import type { StoredVector, VectorStore } from './store.js'
 
 export interface EmbeddingCacheOptions {
   ttlMs: number
@@ -25,16 +25,26 @@ export class EmbeddingCache {
 
   constructor (readonly store: VectorStore, private readonly options: EmbeddingCacheOptions) {}
 
+  get ttlMs (): number {
+    return this.options.ttlMs
+  }
+
   get healthy (): boolean {
     return !this.inOutage
   }
 
   /** One lookup round trip; any failure reads as all misses. */
-  async getMany (keys: string[]): Promise<Array<Buffer | null>> {
+  async getMany (keys: string[]): Promise<Array<StoredVector | null>> {
     const found = await this.guard(async () => await this.store.getMany(keys), null)
     const values = found ?? keys.map(() => null)
     for (const value of values) value === null ? this.stats.misses++ : this.stats.hits++
     return values
+  }
+
+  /** Lookups answered in process, without a store call. */
+  count (hits: number, misses: number): void {
+    this.stats.hits += hits
+    this.stats.misses += misses
   }
 
   /** One write round trip; failures are logged and counted, never thrown. */

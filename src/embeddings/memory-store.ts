@@ -1,29 +1,27 @@
-// In-process store when no Redis is configured: an LRU bounded in bytes, with the same TTL as Redis.
-import { LRUCache } from 'lru-cache'
-import type { VectorStore } from './store.js'
+// In-process store when no Redis is configured: a VectorTier bounded in bytes, with the same TTL as Redis.
+import { CachedVector } from './cached-vector.js'
+import type { StoredVector, VectorStore } from './store.js'
+import { VectorTier } from './vector-tier.js'
 
 export class MemoryVectorStore implements VectorStore {
   readonly kind = 'memory' as const
-  private readonly lru: LRUCache<string, Buffer>
+  readonly tier: VectorTier
 
   constructor (maxBytes: number) {
-    this.lru = new LRUCache<string, Buffer>({
-      maxSize: Math.max(maxBytes, 1),
-      sizeCalculation: (value, key) => value.length + key.length
-    })
+    this.tier = new VectorTier(maxBytes)
   }
 
-  async getMany (keys: string[]): Promise<Array<Buffer | null>> {
-    return keys.map((key) => this.lru.get(key) ?? null)
+  async getMany (keys: string[]): Promise<Array<StoredVector | null>> {
+    const now = Date.now()
+    return keys.map((key) => this.tier.get(key, now) ?? null)
   }
 
   async setMany (entries: Array<[string, Buffer]>, ttlMs: number): Promise<void> {
-    for (const [key, value] of entries) {
-      if (value.length + key.length <= this.lru.maxSize) this.lru.set(key, value, { ttl: ttlMs })
-    }
+    const expiresAt = Date.now() + ttlMs
+    for (const [key, bytes] of entries) this.tier.set(key, CachedVector.of(bytes, expiresAt))
   }
 
   get sizeBytes (): number {
-    return this.lru.calculatedSize
+    return this.tier.sizeBytes
   }
 }

@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache'
 import { cacheModeOf } from '../embeddings/cache-mode.js'
 import type { CachedEmbedResult, CacheLookup } from '../embeddings/cached-embedder.js'
 import { keyNamespace } from '../embeddings/cache-key.js'
-import { embeddingResponse } from '../embeddings/embedding-response.js'
+import { embeddingBody } from '../embeddings/embedding-response.js'
 import { normalizeInput } from '../embeddings/normalize-input.js'
 import { PROVIDER_CATALOG } from '../providers/catalog.js'
 import { EmbeddingRequestSchema, EmbeddingResponseSchema } from '../schemas/embeddings.js'
@@ -90,7 +90,8 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
     const outcome = hits === total ? 'hit' : hits === 0 ? 'miss' : 'partial'
     request.qiao.cache = `${hits}/${total}`
     request.qiao.usage = { prompt_tokens: promptTokens, total_tokens: promptTokens }
-    void reply.headers({ 'x-qiao-cache': outcome, 'x-qiao-cache-hits': `${hits}/${total}` })
-    return embeddingResponse(vectors, body.encoding_format ?? 'float', body.model, promptTokens)
+    // Written from each vector's ready encoding (EmbeddingResponseSchema's shape), not serialised per request.
+    void reply.headers({ 'x-qiao-cache': outcome, 'x-qiao-cache-hits': `${hits}/${total}`, 'content-type': 'application/json; charset=utf-8' })
+    return embeddingBody(vectors, body.encoding_format ?? 'float', body.model, promptTokens)
   })
 }
