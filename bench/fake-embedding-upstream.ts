@@ -1,23 +1,37 @@
-// The Ollama-native embeddings route of the benchmark's fake upstream (bench/fake-upstream.ts):
-// POST /api/embed answers at once with deterministic 256-dim vectors. Unlike test/fixtures it records
-// nothing and scripts nothing, so the upstream costs as little CPU as possible and the gateway is what
-// gets measured; it only counts requests and inputs (GET /__stats).
+// The embeddings routes of the benchmark's fake upstream (bench/fake-upstream.ts), answered at once with
+// deterministic 1536-dim vectors of realistic values (normal, sd 1/sqrt(1536), as a unit-length embedding),
+// each printed as the shortest decimal that reads back as its float32, as OpenAI's own answers are:
+// - POST /api/embed, Ollama native (what qiao's ollama provider calls on a miss);
+// - POST /v1/embeddings, OpenAI-shaped, float or base64: the same answer qiao gives from its cache, for the
+//   direct and proxy lanes of the fully-cached workloads.
+// Unlike test/fixtures it records nothing and scripts nothing, so the upstream costs as little CPU as
+// possible and the gateway is what gets measured; it only counts requests and inputs (GET /__stats).
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-export const BENCH_DIMENSIONS = 256
+export const BENCH_DIMENSIONS = 1536
 
 /** Requests and inputs embedded since start. */
 export interface EmbedStats { requests: number, inputs: number }
 
-// Values k/1024, k in [-1024, 1024): exact in float32, so a base64 round trip through the gateway is lossless.
-// Pre-rendered, because number → string is most of the cost of answering.
-const RENDERED = Array.from({ length: 2048 }, (_, k) => String((k - 1024) / 1024))
+// 4096 float32 values drawn once (seeded), pre-rendered: number → string is most of the cost of answering.
+const VALUES = new Float32Array(4096)
+{
+  let x = 0x6d2b79f5
+  const next = (): number => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return ((x >>> 0) + 1) / 2 ** 32 }
+  for (let i = 0; i < VALUES.length; i++) VALUES[i] = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next()) / Math.sqrt(BENCH_DIMENSIONS)
+}
+const shortest = (v: number): string => {
+  for (let p = 1; p < 9; p++) if (Math.fround(Number(v.toPrecision(p))) === v) return String(Number(v.toPrecision(p)))
+  return String(Number(v.toPrecision(9)))
+}
+const RENDERED = Array.from(VALUES, shortest)
 
-/** FNV-1a of the text seeds a xorshift32 stream: cheap, deterministic, different per text. */
+/** The vector of a text, as float32 values. */
 export function benchVector (text: string, dimensions = BENCH_DIMENSIONS): number[] {
-  return vectorIndexes(text, dimensions).map((k) => (k - 1024) / 1024)
+  return vectorIndexes(text, dimensions).map((k) => VALUES[k] as number)
 }
 
+/** FNV-1a of the text seeds a xorshift32 stream: cheap, deterministic, different per text. */
 function vectorIndexes (text: string, dimensions: number): number[] {
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) {
@@ -30,13 +44,26 @@ function vectorIndexes (text: string, dimensions: number): number[] {
     x ^= x << 13
     x ^= x >>> 17
     x ^= x << 5
-    out[i] = (x >>> 0) & 2047
+    out[i] = (x >>> 0) & 4095
   }
   return out
 }
 
-function renderVector (text: string): string {
-  return '[' + vectorIndexes(text, BENCH_DIMENSIONS).map((k) => RENDERED[k]).join(',') + ']'
+// Rendered answers of the texts seen first (the fully-cached workloads repeat one batch): the direct
+// lane then costs the fake almost nothing.
+const rendered = new Map<string, { float: string, base64: string }>()
+
+function renderVector (text: string, format: 'float' | 'base64' = 'float'): string {
+  let known = rendered.get(text)
+  if (known === undefined) {
+    const indexes = vectorIndexes(text, BENCH_DIMENSIONS)
+    known = {
+      float: '[' + indexes.map((k) => RENDERED[k]).join(',') + ']',
+      base64: '"' + Buffer.from(Float32Array.from(indexes, (k) => VALUES[k] as number).buffer).toString('base64') + '"'
+    }
+    if (rendered.size < 256) rendered.set(text, known)
+  }
+  return known[format]
 }
 
 export function readBody (req: IncomingMessage): Promise<string> {
@@ -53,24 +80,46 @@ export function send (res: ServerResponse, status: number, body: string): void {
   res.end(body)
 }
 
+/** The request's texts, or an error answer sent. */
+function inputsOf (raw: string, res: ServerResponse, stats: EmbedStats): { model: string, input: string[], format: unknown } | undefined {
+  let parsed: { model?: unknown, input?: unknown, encoding_format?: unknown }
+  try {
+    parsed = JSON.parse(raw) as typeof parsed
+  } catch {
+    send(res, 400, '{"error":"invalid JSON"}')
+    return undefined
+  }
+  const input = typeof parsed.input === 'string' ? [parsed.input] : parsed.input
+  if (typeof parsed.model !== 'string' || !Array.isArray(input) || !input.every((s) => typeof s === 'string')) {
+    send(res, 400, '{"error":"model (string) and input (string or array of strings) are required"}')
+    return undefined
+  }
+  stats.requests++
+  stats.inputs += input.length
+  return { model: parsed.model, input, format: parsed.encoding_format }
+}
+
+// A rough 1 token per 4 characters is enough for usage numbers.
+const tokensOf = (input: string[]): number => input.reduce((sum, s) => sum + Math.max(1, Math.ceil(s.length / 4)), 0)
+
 /** POST /api/embed: `input` (string or strings) → `embeddings`, with Ollama's usage fields. */
 export function handleEmbed (req: IncomingMessage, res: ServerResponse, stats: EmbedStats): void {
   readBody(req).then((raw) => {
-    let parsed: { model?: unknown, input?: unknown }
-    try {
-      parsed = JSON.parse(raw) as { model?: unknown, input?: unknown }
-    } catch {
-      return send(res, 400, '{"error":"invalid JSON"}')
-    }
-    const input = typeof parsed.input === 'string' ? [parsed.input] : parsed.input
-    if (typeof parsed.model !== 'string' || !Array.isArray(input) || !input.every((s) => typeof s === 'string')) {
-      return send(res, 400, '{"error":"model (string) and input (string or array of strings) are required"}')
-    }
-    stats.requests++
-    stats.inputs += input.length
-    // Ollama counts tokens; a rough 1 per 4 characters is enough for usage numbers.
-    const tokens = input.reduce((sum: number, s: string) => sum + Math.max(1, Math.ceil(s.length / 4)), 0)
-    send(res, 200, `{"model":${JSON.stringify(parsed.model)},"embeddings":[${input.map(renderVector).join(',')}],` +
-      `"total_duration":1,"load_duration":0,"prompt_eval_count":${tokens}}`)
+    const request = inputsOf(raw, res, stats)
+    if (request === undefined) return
+    send(res, 200, `{"model":${JSON.stringify(request.model)},"embeddings":[${request.input.map((text) => renderVector(text)).join(',')}],` +
+      `"total_duration":1,"load_duration":0,"prompt_eval_count":${tokensOf(request.input)}}`)
+  }, () => { res.destroy() })
+}
+
+/** POST /v1/embeddings: OpenAI's answer, float (default) or base64. */
+export function handleOpenAIEmbed (req: IncomingMessage, res: ServerResponse, stats: EmbedStats): void {
+  readBody(req).then((raw) => {
+    const request = inputsOf(raw, res, stats)
+    if (request === undefined) return
+    const format = request.format === 'base64' ? 'base64' : 'float'
+    const data = request.input.map((text, index) => `{"object":"embedding","index":${index},"embedding":${renderVector(text, format)}}`)
+    const tokens = tokensOf(request.input)
+    send(res, 200, `{"object":"list","data":[${data.join(',')}],"model":${JSON.stringify(request.model)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`)
   }, () => { res.destroy() })
 }

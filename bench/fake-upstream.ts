@@ -2,12 +2,13 @@
 // - POST /chat/completions, DeepSeek/OpenAI-style: a ~1 KB JSON answer, or with `stream: true` an SSE
 //   stream of 50 chunks (+ a usage chunk when asked) and `data: [DONE]`. Models ending in a suffix of
 //   PACED (lib/bodies.ts) get their chunks that many ms apart; others get all chunks at once.
-// - POST /api/embed (Ollama native, bench/fake-embedding-upstream.ts), GET /api/tags, GET /__stats.
+// - POST /api/embed (Ollama native) and POST /v1/embeddings (OpenAI-shaped), both in
+//   bench/fake-embedding-upstream.ts; GET /api/tags, GET /__stats.
 // BENCH_FAKE_LATENCY_MS delays every answer by a fixed time (default 0: instant).
 // Prints {"port":N} on stdout.
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { handleEmbed, readBody, send, type EmbedStats } from './fake-embedding-upstream.js'
+import { handleEmbed, handleOpenAIEmbed, readBody, send, type EmbedStats } from './fake-embedding-upstream.js'
 import { PACED, STREAM_CHUNKS } from './lib/bodies.js'
 import { announce, onStop } from './lib/child.js'
 
@@ -78,6 +79,7 @@ const server = createServer((req, res) => {
     return
   }
   if (req.method === 'POST' && req.url === '/api/embed') return later(() => { handleEmbed(req, res, stats) })
+  if (req.method === 'POST' && req.url === '/v1/embeddings') return later(() => { handleOpenAIEmbed(req, res, stats) })
   if (req.method === 'GET' && req.url === '/api/tags') return send(res, 200, '{"models":[]}')
   if (req.method === 'GET' && req.url === '/__stats') return send(res, 200, JSON.stringify(stats))
   send(res, 404, '{"error":{"message":"not found","type":"invalid_request_error"}}')

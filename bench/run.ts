@@ -126,7 +126,7 @@ async function main (): Promise<void> {
   // Start every process the suites need at once: start-up is a second of CPU each.
   const needs = new Set<'proxy' | QiaoVariant>()
   for (const suite of suites) {
-    if (['chat', 'stream', 'streams256', 'embed'].includes(suite) && !PROFILE) needs.add('proxy')
+    if (['chat', 'stream', 'streams256', 'embed', 'cache'].includes(suite) && !PROFILE) needs.add('proxy')
     if (suite !== 'workers' && suite !== 'metrics') needs.add('memory')
     // Two fresh twins: the main instance's history (heap, JIT) would otherwise weigh on one side.
     if (suite === 'metrics') { needs.add('metrics'); needs.add('nometrics') }
