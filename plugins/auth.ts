@@ -7,8 +7,11 @@ import { presentedKey } from '../src/auth/credentials.js'
 import { hashKey, sameHash } from '../src/auth/key-hash.js'
 import { DEFAULT_TEAM, isExpired, type KeyRecord } from '../src/auth/key-record.js'
 import { KeyStore } from '../src/auth/key-store.js'
+import { MemoryAdminTeams, RedisAdminTeams } from '../src/auth/admin-teams.js'
+import { TeamStore } from '../src/auth/team-store.js'
+import type { TeamRecord } from '../src/auth/team-record.js'
 import { assertOpenModeAllowed } from '../src/auth/loopback.js'
-import { modelMatcher, type ModelMatcher } from '../src/auth/model-access.js'
+import { everyMatcher, type ModelMatcher } from '../src/auth/model-access.js'
 import { MemoryCounters } from '../src/limits/counter-store.js'
 import { estimateTokens } from '../src/limits/estimate.js'
 import { Limiter, type Charge } from '../src/limits/limiter.js'
@@ -20,6 +23,7 @@ import { settleHook } from './settle-hook.js'
 
 export interface GatewayAuth {
   keys: KeyStore
+  teams: TeamStore
   usage: UsageRecorder
   /** Whether the caller of `request` may use `model` (always, for anonymous and master-key callers). */
   allows: (request: FastifyRequest, model: string) => boolean
@@ -34,6 +38,8 @@ declare module 'fastify' {
 interface Caller {
   id?: string
   record?: KeyRecord
+  /** The key's team, when the team has a record: its models, limits and budget apply on top of the key's. */
+  team?: TeamRecord
   allows: ModelMatcher
   model?: string
   charge?: Charge
@@ -57,6 +63,7 @@ export default fp(async (app) => {
 
   const redis = app.redis
   const store = new KeyStore(keys, redis !== undefined ? new RedisAdminKeys(redis) : new MemoryAdminKeys(), { outage: app.redisOutage })
+  const teams = new TeamStore(app.config.teams, redis !== undefined ? new RedisAdminTeams(redis) : new MemoryAdminTeams(), { outage: app.redisOutage })
   const limiter = new Limiter(redis !== undefined ? new RedisCounters(redis) : new MemoryCounters(), app.redisOutage)
   const retentionMs = durationMs(usage.retention)
   const recorder = new UsageRecorder(redis !== undefined ? new RedisUsage(redis, retentionMs) : new MemoryUsage(retentionMs), app.redisOutage)
@@ -99,10 +106,11 @@ export default fp(async (app) => {
       callers.set(request, { id: MASTER_ID, allows: ANYTHING })
       return undefined
     }
-    return keyRecord(presented).then((record) => {
+    return keyRecord(presented).then(async (record) => {
+      const team = await teams.lookup(record.team)
       request.qiao.keyId = record.id
       request.qiao.team = record.team
-      callers.set(request, { id: record.id, record, allows: modelMatcher(record.models) })
+      callers.set(request, { id: record.id, record, ...(team !== undefined ? { team } : {}), allows: everyMatcher([record.models, team?.models]) })
     })
   }
 
@@ -157,6 +165,7 @@ export default fp(async (app) => {
 
   app.decorate('auth', {
     keys: store,
+    teams,
     usage: recorder,
     allows: (request: FastifyRequest, model: string) => callers.get(request)?.allows(model) ?? open
   })

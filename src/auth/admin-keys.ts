@@ -5,9 +5,12 @@ import type { KeyRecord } from './key-record.js'
 export interface AdminKeyBackend {
   readonly shared: boolean
   byHash: (hash: string) => Promise<KeyRecord | undefined>
+  byId: (id: string) => Promise<KeyRecord | undefined>
   list: () => Promise<KeyRecord[]>
   /** false when the id is taken. */
   add: (record: KeyRecord) => Promise<boolean>
+  /** Replaces the key's record by `change(current)` atomically (its hash kept); undefined when no key has that id. */
+  update: (id: string, change: (current: KeyRecord) => KeyRecord) => Promise<KeyRecord | undefined>
   /** The removed key's hash, or undefined when no key has that id. */
   remove: (id: string) => Promise<string | undefined>
 }
@@ -17,11 +20,20 @@ export class MemoryAdminKeys implements AdminKeyBackend {
   private readonly records = new Map<string, KeyRecord>()
 
   async byHash (hash: string) { return [...this.records.values()].find((r) => r.hash === hash) }
+  async byId (id: string) { return this.records.get(id) }
   async list () { return [...this.records.values()] }
   async add (record: KeyRecord) {
     if (this.records.has(record.id)) return false
     this.records.set(record.id, record)
     return true
+  }
+
+  async update (id: string, change: (current: KeyRecord) => KeyRecord) {
+    const current = this.records.get(id)
+    if (current === undefined) return undefined
+    const next = { ...change(current), hash: current.hash }
+    this.records.set(id, next)
+    return next
   }
 
   async remove (id: string) {
@@ -40,6 +52,20 @@ if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 return 1`
 
+const BY_ID_JSON = `
+local hash = redis.call('HGET', KEYS[2], ARGV[1])
+if not hash then return false end
+return redis.call('HGET', KEYS[1], hash)`
+
+// Writes only if the record is still the one the change was computed from (another replica may be patching it).
+const COMPARE_AND_SET = `
+local hash = redis.call('HGET', KEYS[2], ARGV[1])
+if not hash or redis.call('HGET', KEYS[1], hash) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], hash, ARGV[3])
+return 1`
+
+const MAX_ATTEMPTS = 10
+
 const REMOVE = `
 local hash = redis.call('HGET', KEYS[2], ARGV[1])
 if not hash then return false end
@@ -54,6 +80,22 @@ export class RedisAdminKeys implements AdminKeyBackend {
   async byHash (hash: string) {
     const json = await this.redis.hget(BY_HASH, hash)
     return json === null ? undefined : JSON.parse(json) as KeyRecord
+  }
+
+  async byId (id: string) {
+    const json = await this.redis.eval(BY_ID_JSON, 2, BY_HASH, BY_ID, id) as string | null
+    return json === null ? undefined : JSON.parse(json) as KeyRecord
+  }
+
+  async update (id: string, change: (current: KeyRecord) => KeyRecord) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const json = await this.redis.eval(BY_ID_JSON, 2, BY_HASH, BY_ID, id) as string | null
+      if (json === null) return undefined
+      const current = JSON.parse(json) as KeyRecord
+      const next = { ...change(current), hash: current.hash }
+      if (await this.redis.eval(COMPARE_AND_SET, 2, BY_HASH, BY_ID, id, json, JSON.stringify(next)) === 1) return next
+    }
+    throw new Error(`key '${id}' kept changing during ${MAX_ATTEMPTS} attempts to update it`)
   }
 
   async list () {

@@ -1,6 +1,7 @@
 // One gateway key as the gateway knows it: its policy and the hash of the secret, never the secret itself.
 import type { BudgetConfig, KeyConfig } from '../config/schema.js'
 import { hashKey } from './key-hash.js'
+import { applyPatch } from './policy-patch.js'
 
 export interface KeyPolicy {
   id: string
@@ -37,15 +38,12 @@ export function recordFromConfig (key: KeyConfig): KeyRecord {
   return { ...policyOf({ ...key, team: key.team ?? DEFAULT_TEAM }), hash, source: 'config' }
 }
 
-/** Only the policy fields, dropping anything else (a config `key`, a request body's extras). */
+/** The fields of a key's policy that the admin API may change. */
+export const KEY_FIELDS = ['team', 'models', 'rpm', 'tpm', 'expiresAt', 'budget'] as const
+
+/** Only the policy fields (copies), dropping anything else (a config `key`, a request body's extras). */
 export function policyOf (input: KeyPolicy): KeyPolicy {
-  const policy: KeyPolicy = { id: input.id, team: input.team }
-  if (input.models !== undefined) policy.models = [...input.models]
-  if (input.rpm !== undefined) policy.rpm = input.rpm
-  if (input.tpm !== undefined) policy.tpm = input.tpm
-  if (input.expiresAt !== undefined) policy.expiresAt = input.expiresAt
-  if (input.budget !== undefined) policy.budget = structuredClone(input.budget)
-  return policy
+  return applyPatch<Omit<KeyPolicy, 'id'>, KeyPolicy>({ id: input.id, team: input.team }, input, KEY_FIELDS)
 }
 
 export function viewOf (record: KeyRecord): KeyView {

@@ -9,9 +9,9 @@ import type { AdminKeyBackend } from './admin-keys.js'
 import { ConflictError } from './errors.js'
 import { generateKey, generateKeyId } from './generate-key.js'
 import { hashKey, sameHash } from './key-hash.js'
-import { policyOf, recordFromConfig, type KeyPolicy, type KeyRecord } from './key-record.js'
-
-const LOOKUP_TIMEOUT_MS = 500
+import { DEFAULT_TEAM, KEY_FIELDS, policyOf, recordFromConfig, type KeyPolicy, type KeyRecord } from './key-record.js'
+import { applyPatch, type Patch } from './policy-patch.js'
+import { LOOKUP_TIMEOUT_MS, storeCall } from './store-call.js'
 
 export interface KeyStoreOptions {
   freshMs?: number
@@ -71,6 +71,22 @@ export class KeyStore {
     return [...this.configKeys.values(), ...await this.adminCall(this.admin.list())]
   }
 
+  /** The current record, read from the store (admin API; no cache). */
+  async get (id: string): Promise<KeyRecord | undefined> {
+    return this.configById(id) ?? await this.adminCall(this.admin.byId(id))
+  }
+
+  /** Changes an admin key's policy in place: same secret, same hash; `team: null` means the default team. */
+  async update (id: string, patch: Patch<Omit<KeyPolicy, 'id'>>): Promise<KeyRecord | 'config' | 'unknown'> {
+    if (this.isConfigId(id)) return 'config'
+    const change: Patch<Omit<KeyPolicy, 'id'>> = patch.team === null ? { ...patch, team: DEFAULT_TEAM } : patch
+    const record = await this.adminCall(this.admin.update(id, (current) => applyPatch(current, change, KEY_FIELDS)))
+    if (record === undefined) return 'unknown'
+    // This replica sees the change at once, the others within freshMs.
+    this.seen.delete(record.hash)
+    return record
+  }
+
   async revoke (id: string): Promise<'deleted' | 'config' | 'unknown'> {
     if (this.isConfigId(id)) return 'config'
     const hash = await this.adminCall(this.admin.remove(id))
@@ -79,15 +95,15 @@ export class KeyStore {
     return 'deleted'
   }
 
+  private configById (id: string): KeyRecord | undefined {
+    return [...this.configKeys.values()].find((record) => record.id === id)
+  }
+
   private isConfigId (id: string): boolean {
-    return [...this.configKeys.values()].some((record) => record.id === id)
+    return this.configById(id) !== undefined
   }
 
   private async adminCall<T> (call: Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(call, LOOKUP_TIMEOUT_MS * 4)
-    } catch (err) {
-      throw new UpstreamUnavailableError('The key store (Redis) is unavailable; retry shortly', { code: 'auth_unavailable', failure: 'gateway_internal', cause: err })
-    }
+    return await storeCall(call, 'key')
   }
 }

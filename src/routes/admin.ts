@@ -1,9 +1,11 @@
 // The admin API (master key only, enforced by plugins/auth.ts): one file per resource.
 import type { FastifyPluginAsync } from 'fastify'
 import { adminKeyRoutes } from './admin-keys.js'
+import { adminTeamRoutes } from './admin-teams.js'
 import { adminUsageRoutes } from './admin-usage.js'
 
 export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(adminKeyRoutes)
+  await app.register(adminTeamRoutes)
   await app.register(adminUsageRoutes)
 }
