@@ -1,0 +1,23 @@
+// `npm ci` / `npm install` run this (the `prepare` script): compile src/ and plugins/ into dist/ once, here,
+// so that `npm start` only runs the build and never compiles. Plain JavaScript: it runs before any build.
+// An install without dev dependencies (`npm ci --omit=dev`) has no TypeScript: it keeps the dist/ it has.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+let tsc
+try {
+  tsc = createRequire(`${root}package.json`).resolve('typescript/bin/tsc')
+} catch {
+  if (!existsSync(`${root}dist/src/server.js`)) {
+    process.stderr.write('qiao: not built: TypeScript is a dev dependency; run `npm ci` (with dev dependencies) to build dist/\n')
+  }
+  process.exit(0)
+}
+
+// The same compilation as `npm run build`.
+const { status } = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
+process.exit(status ?? 1)
