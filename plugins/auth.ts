@@ -14,7 +14,10 @@ import { assertOpenModeAllowed } from '../src/auth/loopback.js'
 import { everyMatcher, type ModelMatcher } from '../src/auth/model-access.js'
 import { MemoryCounters } from '../src/limits/counter-store.js'
 import { estimateTokens } from '../src/limits/estimate.js'
+import { BudgetAlerts } from '../src/limits/budget-alerts.js'
+import { ownersOf } from '../src/limits/owners.js'
 import { Limiter, type Charge } from '../src/limits/limiter.js'
+import { webhookSender } from '../src/alerts/webhook.js'
 import { RedisCounters } from '../src/limits/redis-counters.js'
 import { UsageRecorder } from '../src/usage/recorder.js'
 import { RedisUsage } from '../src/usage/redis-usage.js'
@@ -23,6 +26,7 @@ import { settleHook } from './settle-hook.js'
 
 export interface GatewayAuth {
   keys: KeyStore
+  limits: Limiter
   teams: TeamStore
   usage: UsageRecorder
   /** Whether the caller of `request` may use `model` (always, for anonymous and master-key callers). */
@@ -64,7 +68,10 @@ export default fp(async (app) => {
   const redis = app.redis
   const store = new KeyStore(keys, redis !== undefined ? new RedisAdminKeys(redis) : new MemoryAdminKeys(), { outage: app.redisOutage })
   const teams = new TeamStore(app.config.teams, redis !== undefined ? new RedisAdminTeams(redis) : new MemoryAdminTeams(), { outage: app.redisOutage })
-  const limiter = new Limiter(redis !== undefined ? new RedisCounters(redis) : new MemoryCounters(), app.redisOutage)
+  const counters = redis !== undefined ? new RedisCounters(redis) : new MemoryCounters()
+  const webhook = app.config.alerts.webhook
+  const alerts = new BudgetAlerts(counters, app.log, app.pricing.currency, webhook !== undefined ? webhookSender(webhook, app.log) : undefined)
+  const limiter = new Limiter(counters, app.redisOutage, alerts)
   const retentionMs = durationMs(usage.retention)
   const recorder = new UsageRecorder(redis !== undefined ? new RedisUsage(redis, retentionMs) : new MemoryUsage(retentionMs), app.redisOutage)
   app.addHook('onClose', async () => { await recorder.close() })
@@ -124,10 +131,15 @@ export default fp(async (app) => {
       throw new PermissionDeniedError(`This key may not use the model '${model}'`, { code: 'model_not_allowed', param: 'model' })
     }
     if (caller.record === undefined) return undefined
-    return limiter.admit(caller.record, estimateTokens(request.body)).then((admission) => {
+    const owners = ownersOf(caller.record, caller.team)
+    const tokens = estimateTokens(request.body)
+    const charge = (nanos: number) => limiter.admit(owners, { tokens, nanos }).then((admission) => {
       void reply.headers(admission.headers)
       if (admission.charge !== undefined) caller.charge = admission.charge
     })
+    // A money budget needs a price for every target the model may be served by (403 model_not_priced otherwise).
+    if (!owners.some((owner) => owner.budget?.amount !== undefined)) return charge(0)
+    return Promise.resolve(app.pricing.estimateNanos(model, tokens)).then(charge)
   }
 
   // Callback-style hooks: every request passes here, and most need no promise at all.
@@ -146,7 +158,7 @@ export default fp(async (app) => {
     const prompt = used?.prompt_tokens ?? 0
     const completion = used?.completion_tokens ?? 0
     const total = used?.total_tokens ?? prompt + completion
-    limiter.settle(caller.charge, used !== undefined ? total : undefined, failed)
+    limiter.settle(caller.charge, { tokens: used !== undefined ? total : undefined, nanos: request.qiao.cost }, failed)
     recorder.record({
       key: caller.id,
       team: request.qiao.team ?? DEFAULT_TEAM,
@@ -157,16 +169,17 @@ export default fp(async (app) => {
       total_tokens: total,
       failed,
       cached_inputs: Number(request.qiao.cache?.split('/')[0] ?? 0) || 0,
-      cached_prompt_tokens: 0,
-      cost: 0,
-      saved_cost: 0
+      cached_prompt_tokens: request.qiao.cachedPromptTokens ?? 0,
+      cost: request.qiao.cost ?? 0,
+      saved_cost: request.qiao.savedCost ?? 0
     })
   }
 
   app.decorate('auth', {
     keys: store,
+    limits: limiter,
     teams,
     usage: recorder,
     allows: (request: FastifyRequest, model: string) => callers.get(request)?.allows(model) ?? open
   })
-}, { name: 'auth', dependencies: ['config', 'redis', 'request-context'], fastify: '5.x' })
+}, { name: 'auth', dependencies: ['config', 'redis', 'request-context', 'pricing'], fastify: '5.x' })

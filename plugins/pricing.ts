@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ProviderType } from '../src/config/schema.js'
+import { PermissionDeniedError } from '../src/errors/gateway-error.js'
 import { cachedPromptTokens, costNanos, inputNanos } from '../src/pricing/cost.js'
 import { formatNanos } from '../src/pricing/money.js'
 import { Prices, type Price } from '../src/pricing/prices.js'
@@ -9,6 +10,11 @@ import type { ListedModel, RouteTarget } from '../src/routing/model-router.js'
 export interface Pricing {
   readonly currency: string
   priceOf: (target: RouteTarget) => Price | undefined
+  /**
+   * The most a request of `tokens` may cost on any target of `model`, in nanos; throws 403 model_not_priced when
+   * a target has no price (a money budget must never leak).
+   */
+  estimateNanos: (model: string, tokens: number) => number | Promise<number>
   /** Served model ids (`provider/model`) that have no price. */
   unpriced: (served: ListedModel[], typeOf: (providerId: string) => ProviderType | undefined) => string[]
 }
@@ -48,9 +54,26 @@ export default fp(async (app) => {
   })
   app.onRequestEnd((request) => { price(request) })
 
+  function estimateFor (model: string, tokens: number, targets: RouteTarget[]): number {
+    let most = 0
+    for (const target of targets) {
+      const rate = priceOf(target)
+      if (rate === undefined) {
+        throw new PermissionDeniedError(`The model '${model}' has no price (${target.adapter.id}/${target.upstreamModel}) and this key has a money budget: set pricing.models`,
+          { code: 'model_not_priced', param: 'model' })
+      }
+      most = Math.max(most, Math.max(rate.input, rate.cachedInput, rate.output) * tokens / 1000)
+    }
+    return Math.ceil(most)
+  }
+
   app.decorate('pricing', {
     currency: app.config.pricing.currency,
     priceOf,
+    estimateNanos: (model, tokens) => {
+      const targets = app.modelRouter.resolve(model)
+      return Array.isArray(targets) ? estimateFor(model, tokens, targets) : targets.then((resolved) => estimateFor(model, tokens, resolved))
+    },
     unpriced: (served, typeOf) => served.filter(({ id, ownedBy }) => {
       const type = typeOf(ownedBy)
       return type !== undefined && prices.of(ownedBy, type, id.slice(ownedBy.length + 1)) === undefined

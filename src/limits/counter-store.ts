@@ -25,8 +25,10 @@ export interface CheckResult {
 
 export interface CounterStore {
   check: (checks: WindowCheck[]) => Promise<CheckResult>
-  /** Adds `delta` to a counter that still exists (a correction of an earlier charge). */
-  adjust: (key: string, delta: number) => Promise<void>
+  /** Adds `delta` to a counter that still exists (a correction of an earlier charge); its new value, if it exists. */
+  adjust: (key: string, delta: number) => Promise<number | undefined>
+  /** True the first time `key` is claimed within `ttlMs`, on any replica: an alert raised once. */
+  once: (key: string, ttlMs: number) => Promise<boolean>
 }
 
 /** The same arithmetic as the Lua script, for one process. */
@@ -43,16 +45,25 @@ export class MemoryCounters implements CounterStore {
     })
     if (!allowed) return { allowed, states }
     checks.forEach((c, i) => {
-      const value = this.get(c.key, now) + c.cost
+      const value = this.get(c.key, now) + Math.round(c.cost)
       this.counters.set(c.key, { value, expiresAt: now + c.ttlMs })
       ;(states[i] as WindowState).current = value
     })
     return { allowed, states }
   }
 
-  async adjust (key: string, delta: number): Promise<void> {
+  async adjust (key: string, delta: number): Promise<number | undefined> {
     const entry = this.counters.get(key)
-    if (entry !== undefined && entry.expiresAt > Date.now()) entry.value += delta
+    if (entry === undefined || entry.expiresAt <= Date.now()) return undefined
+    entry.value += Math.round(delta)
+    return entry.value
+  }
+
+  async once (key: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now()
+    if (this.get(key, now) > 0) return false
+    this.counters.set(key, { value: 1, expiresAt: now + ttlMs })
+    return true
   }
 
   private get (key: string, now: number): number {

@@ -28,17 +28,17 @@ return out`
 
 const ADJUST = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end
-return 0`
+return false`
 
 interface LimitCommands {
   qiaoLimitCheck: (numKeys: number, ...args: Array<string | number>) => Promise<number[]>
-  qiaoLimitAdjust: (key: string, delta: number) => Promise<number>
+  qiaoLimitAdjust: (key: string, delta: number) => Promise<number | null>
 }
 
 export class RedisCounters implements CounterStore {
   private readonly commands: LimitCommands
 
-  constructor (redis: Redis) {
+  constructor (private readonly redis: Redis) {
     redis.defineCommand('qiaoLimitCheck', { lua: CHECK })
     redis.defineCommand('qiaoLimitAdjust', { numberOfKeys: 1, lua: ADJUST })
     this.commands = redis as unknown as LimitCommands
@@ -54,7 +54,12 @@ export class RedisCounters implements CounterStore {
     }
   }
 
-  async adjust (key: string, delta: number): Promise<void> {
-    await this.commands.qiaoLimitAdjust(key, Math.round(delta))
+  async adjust (key: string, delta: number): Promise<number | undefined> {
+    const value = await this.commands.qiaoLimitAdjust(key, Math.round(delta))
+    return value === null ? undefined : Number(value)
+  }
+
+  async once (key: string, ttlMs: number): Promise<boolean> {
+    return await this.redis.set(key, '1', 'PX', Math.ceil(ttlMs), 'NX') === 'OK'
   }
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { ConflictError } from '../auth/errors.js'
 import { DEFAULT_TEAM, viewOf } from '../auth/key-record.js'
 import { checkPolicy } from '../auth/policy-patch.js'
-import { spendView, type SpendOwner, type SpendSource, type SpendView } from '../auth/spend.js'
+import { spendView, type SpendOwner, type SpendView } from '../auth/spend.js'
 import { NotFoundError } from '../errors/gateway-error.js'
 import { errorResponses } from '../schemas/error.js'
 import { CreatedKeySchema, DeletedKeySchema, KeyDetailSchema, KeyIdParams, KeyListSchema, KeyPatchBody, KeyPolicyBody, KeySchema } from '../schemas/admin.js'
@@ -16,8 +16,7 @@ const inConfig = (id: string) => new ConflictError(`The key '${id}' is defined i
 
 /** This period's spend of a key or team, from the limiter's counters (`app.auth.limits`). */
 export async function spendOf (app: FastifyInstance, owner: SpendOwner): Promise<SpendView> {
-  const { limits } = app.auth as typeof app.auth & { limits?: SpendSource }
-  return await spendView(limits, owner, app.config.pricing.currency)
+  return await spendView(app.auth.limits, owner, app.config.pricing.currency)
 }
 
 export const adminKeyRoutes: FastifyPluginAsync = async (app) => {

@@ -7,6 +7,7 @@ import type { CachedEmbedResult, CacheLookup } from '../embeddings/cached-embedd
 import { keyNamespace } from '../embeddings/cache-key.js'
 import { embeddingBody } from '../embeddings/embedding-response.js'
 import { normalizeInput } from '../embeddings/normalize-input.js'
+import { savedTokens } from '../embeddings/saved-tokens.js'
 import { PROVIDER_CATALOG } from '../providers/catalog.js'
 import { EmbeddingRequestSchema, EmbeddingResponseSchema } from '../schemas/embeddings.js'
 import { errorResponses } from '../schemas/error.js'
@@ -70,6 +71,7 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
     const first = targets[0] as RouteTarget
     const firstLookup = await lookupFor(first)
     let result: CachedEmbedResult
+    let servedLookup: CacheLookup | undefined = firstLookup
     if (firstLookup.complete) {
       result = app.cachedEmbedder.answer(firstLookup)
       markServedBy(request, reply, first, 0)
@@ -83,6 +85,7 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
           await adapter.embed({ model: upstreamModel, inputs, extra, ...(dimensions !== undefined ? { dimensions } : {}) }, { ...ctx, signal }))
       })
       markServedBy(request, reply, served.target, served.attempts)
+      if (served.target !== first) servedLookup = undefined
       result = served.value
     }
     const { vectors, hits, promptTokens } = result
@@ -90,6 +93,8 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
     const outcome = hits === total ? 'hit' : hits === 0 ? 'miss' : 'partial'
     request.qiao.cache = `${hits}/${total}`
     request.qiao.usage = { prompt_tokens: promptTokens, total_tokens: promptTokens }
+    // What the hits would have cost is priced with the request (plugins/pricing.ts) as its saved cost.
+    if (hits > 0 && servedLookup !== undefined) request.qiao.savedTokens = savedTokens(servedLookup, promptTokens)
     // Written from each vector's ready encoding (EmbeddingResponseSchema's shape), not serialised per request.
     void reply.headers({ 'x-qiao-cache': outcome, 'x-qiao-cache-hits': `${hits}/${total}`, 'content-type': 'application/json; charset=utf-8' })
     return embeddingBody(vectors, body.encoding_format ?? 'float', body.model, promptTokens)

@@ -24,8 +24,8 @@ for (const store of ['memory', 'redis'] as const satisfies Store[]) {
       answerUsing(11, 7)
       t.equal((await chat(app, ALICE, { model: 'fast' })).statusCode, 200)
       const body = await usageWhen(app, (b) => b.totals['requests'] === 1)
-      t.same(body.series, [{ hour: hourNow(), key: 'alice', model: 'fast', requests: 1, prompt_tokens: 11, completion_tokens: 7, total_tokens: 18, errors: 0, cached_inputs: 0 }])
-      t.same(body.totals, { requests: 1, prompt_tokens: 11, completion_tokens: 7, total_tokens: 18, errors: 0, cached_inputs: 0 })
+      t.same(body.series, [{ hour: hourNow(), key: 'alice', model: 'fast', requests: 1, prompt_tokens: 11, completion_tokens: 7, total_tokens: 18, errors: 0, cached_inputs: 0, cached_prompt_tokens: 0, cost: '0.000025', saved_cost: '0' }])
+      t.same(body.totals, { requests: 1, prompt_tokens: 11, completion_tokens: 7, total_tokens: 18, errors: 0, cached_inputs: 0, cached_prompt_tokens: 0, cost: '0.000025', saved_cost: '0' }, 'priced at the built-in deepseek-chat rates: 11 × 1 + 7 × 2 per 1M')
     })
 
     t.test('a stream the client asked usage for is counted exactly once', async (t) => {
@@ -38,7 +38,7 @@ for (const store of ['memory', 'redis'] as const satisfies Store[]) {
       t.match(seen, { prompt_tokens: 13, completion_tokens: 5 })
       await usageWhen(app, (b) => b.totals['requests'] === 1)
       const body = await usageWhen(app, () => true)
-      t.same(body.totals, { requests: 1, prompt_tokens: 13, completion_tokens: 5, total_tokens: 18, errors: 0, cached_inputs: 0 })
+      t.same(body.totals, { requests: 1, prompt_tokens: 13, completion_tokens: 5, total_tokens: 18, errors: 0, cached_inputs: 0, cached_prompt_tokens: 0, cost: '0.000023', saved_cost: '0' })
       t.equal(body.series.length, 1)
     })
 
@@ -52,7 +52,7 @@ for (const store of ['memory', 'redis'] as const satisfies Store[]) {
       t.notOk(chunks.some((chunk) => chunk.usage !== undefined && chunk.usage !== null), 'no usage chunk for this client')
       t.equal(fakes.deepseek.requests.at(-1)?.body.stream_options?.include_usage, true, 'but the gateway asked the backend')
       await usageWhen(app, (b) => b.totals['requests'] === 1)
-      t.same((await usageWhen(app, () => true)).totals, { requests: 1, prompt_tokens: 17, completion_tokens: 3, total_tokens: 20, errors: 0, cached_inputs: 0 })
+      t.same((await usageWhen(app, () => true)).totals, { requests: 1, prompt_tokens: 17, completion_tokens: 3, total_tokens: 20, errors: 0, cached_inputs: 0, cached_prompt_tokens: 0, cost: '0.000023', saved_cost: '0' })
     })
 
     t.test('a failed request counts in requests and errors', async (t) => {

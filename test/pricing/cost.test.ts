@@ -73,3 +73,20 @@ t.test('a model without a price has no cost header and costs nothing', async (t)
   t.equal(response.headers.get('x-qiao-cost'), null)
   t.same(app.pricing.unpriced([{ id: 'other/deepseek-chat', ownedBy: 'other' }], () => 'openai'), ['other/deepseek-chat'], 'listed among the unpriced models')
 })
+
+t.test('embedding inputs served from the cache cost nothing and record what they saved', async (t) => {
+  const app = await gateway(t, fakes, { keys: [{ id: 'alice', key: ALICE }] }, [])
+  const client = openai(await listen(app), { apiKey: ALICE })
+  const [a, b, c] = ['a', 'b', 'c'].map((ch) => ch.repeat(400)) as [string, string, string]
+  // embedding-3 at the built-in 0.5 CNY per 1M tokens; the fake counts 100 tokens per input.
+  const first = await client.embeddings.create({ model: 'zhipu/embedding-3', input: [a, b] }).withResponse()
+  t.equal(first.response.headers.get('x-qiao-cost'), '0.0001')
+  const second = await client.embeddings.create({ model: 'zhipu/embedding-3', input: [a, b, c] }).withResponse()
+  t.equal(second.response.headers.get('x-qiao-cache-hits'), '2/3')
+  t.equal(second.response.headers.get('x-qiao-cost'), '0.00005', 'only the miss is paid')
+  const third = await client.embeddings.create({ model: 'zhipu/embedding-3', input: [c] }).withResponse()
+  t.equal(third.response.headers.get('x-qiao-cost'), '0', 'a full hit costs nothing')
+  await app.auth.usage.flush()
+  const report = (await app.inject({ url: '/admin/usage?group_by=key', headers: { authorization: 'Bearer master-key-0123456789abcdef' } })).json()
+  t.match(report.totals, { cost: '0.00015', saved_cost: '0.00015', cached_inputs: 3, requests: 3 }, 'the cache saved 300 tokens at 0.5 per 1M')
+})
