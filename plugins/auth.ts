@@ -49,7 +49,8 @@ interface Caller {
   charge?: Charge
 }
 
-const API_ROUTE = /^(\/v1)?\/(chat\/completions|embeddings|models|models\/\*)$/
+/** The API routes a gateway key opens: OpenAI's (with and without /v1), Anthropic's messages, rerank and FIM paths. */
+const API_ROUTE = /^(\/v1|\/v2|\/beta)?\/(chat\/completions|completions|embeddings|models|models\/\*|responses|responses\/.+|messages|messages\/count_tokens|rerank)$/
 /** Usage of the master key on API routes is recorded under this id (not a valid key id, so never taken). */
 const MASTER_ID = '(master)'
 const ANYTHING: ModelMatcher = () => true

@@ -7,16 +7,33 @@ export const DEFAULT_COMPLETION_TOKENS = 256
 export function estimateTokens (body: unknown): number {
   if (body === null || typeof body !== 'object') return 1
   const request = body as Record<string, unknown>
-  if ('messages' in request) {
-    const completion = firstNumber(request['max_completion_tokens'], request['max_tokens']) ?? DEFAULT_COMPLETION_TOKENS
-    return estimatePromptTokens(request) + completion
+  const completion = firstNumber(request['max_completion_tokens'], request['max_tokens'], request['max_output_tokens'])
+  // Chat, Anthropic messages and Responses (`input` as items) generate; embeddings, rerank only read.
+  if ('messages' in request || 'prompt' in request || ('instructions' in request) || hasItems(request['input'])) {
+    return estimatePromptTokens(request) + (completion ?? DEFAULT_COMPLETION_TOKENS)
   }
+  if ('query' in request) return Math.max(1, Math.ceil((textOf(request['query']) + textOf(request['documents'])) / 4))
   return Math.max(1, Math.ceil(inputLength(request['input']) / 4))
 }
 
-/** The prompt part of a chat request's estimate: what the backend charges for a request it has received. */
-export function estimatePromptTokens (request: { messages?: unknown }): number {
-  return Math.ceil(textLength(request.messages) / 4)
+/** The prompt part of a generating request's estimate: what the backend charges for a request it has received. */
+export function estimatePromptTokens (request: { messages?: unknown, prompt?: unknown, input?: unknown, system?: unknown, instructions?: unknown }): number {
+  const chars = textLength(request.messages) + textOf(request.prompt) + textOf(request.system) + textOf(request.instructions) +
+    (hasItems(request.input) || typeof request.input === 'string' ? textOf(request.input) : 0)
+  return Math.ceil(chars / 4)
+}
+
+function hasItems (input: unknown): boolean {
+  return Array.isArray(input) && input.some((item) => item !== null && typeof item === 'object' && !Array.isArray(item))
+}
+
+/** Characters of text anywhere in a value: strings, and the `text`/`content` of parts and items, to any depth. */
+function textOf (value: unknown, depth = 0): number {
+  if (typeof value === 'string') return value.length
+  if (depth > 6 || value === null || typeof value !== 'object') return 0
+  if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + textOf(item, depth + 1), 0)
+  const record = value as Record<string, unknown>
+  return textOf(record['text'], depth + 1) + textOf(record['content'], depth + 1) + textOf(record['output'], depth + 1) + textOf(record['arguments'], depth + 1)
 }
 
 function firstNumber (...values: unknown[]): number | undefined {
