@@ -1,6 +1,7 @@
 // A client's `model` → the provider targets that can serve it, in order (issue contract):
-// 1. an alias from `models`; 2. `<provider id>/<model>`, split at the first `/` only;
-// 3. a bare name that exactly one provider lists (Ollama's also without `:latest`).
+// 1. an alias from `models` (an exact name first, then names with `*` in config order); 2. `<provider id>/<model>`,
+// split at the first `/` only; 3. a bare name that exactly one provider lists (Ollama's also without `:latest`).
+import { globToRegExp } from '../auth/model-access.js'
 import type { AliasConfig } from '../config/schema.js'
 import { ModelNotFoundError } from '../errors/gateway-error.js'
 import type { ProviderAdapter } from '../providers/types.js'
@@ -24,16 +25,19 @@ const OWNER_MEMO_MS = 10_000
 export class ModelRouter {
   private readonly byId: Map<string, ProviderAdapter>
   private readonly aliases: Map<string, AliasConfig>
+  /** Aliases named by a glob (`claude-*`), so that one line serves every name a client like Claude Code sends. */
+  private readonly globAliases: Array<{ pattern: RegExp, alias: AliasConfig }>
   private readonly owners = new Map<string, { at: number, plan: RouteTarget[] }>()
 
   constructor (readonly adapters: ProviderAdapter[], aliases: readonly AliasConfig[]) {
     this.byId = new Map(adapters.map((adapter) => [adapter.id, adapter]))
-    this.aliases = new Map(aliases.map((alias) => [alias.name, alias]))
+    this.aliases = new Map(aliases.filter((alias) => !alias.name.includes('*')).map((alias) => [alias.name, alias]))
+    this.globAliases = aliases.filter((alias) => alias.name.includes('*')).map((alias) => ({ pattern: globToRegExp(alias.name), alias }))
   }
 
   /** A plan at once for aliases, `<provider>/<model>` and recently resolved bare names; else a look through the providers' lists. */
   resolve (model: string): RouteTarget[] | Promise<RouteTarget[]> {
-    const alias = this.aliases.get(model)
+    const alias = this.aliases.get(model) ?? this.globAliases.find(({ pattern }) => pattern.test(model))?.alias
     if (alias !== undefined) return this.aliasPlan(alias)
     const explicit = this.explicit(model)
     if (explicit !== undefined) return [explicit]
@@ -61,7 +65,7 @@ export class ModelRouter {
     throw new ModelNotFoundError(model)
   }
 
-  /** Every name a client may send: aliases, then `<provider>/<model>` for each listed model. */
+  /** Every name a client may send: exact aliases, then `<provider>/<model>` for each listed model. */
   async list (): Promise<ListedModel[]> {
     const models: ListedModel[] = [...this.aliases.keys()].map((id) => ({ id, ownedBy: 'qiao' }))
     const perProvider = await Promise.all(this.adapters.map(async (adapter) =>
