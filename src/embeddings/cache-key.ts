@@ -1,6 +1,6 @@
 // One cache key per (scope, upstream identity, dimensions, exact input). encoding_format is not part of
 // it: vectors are stored once as float32 and encoded per response.
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import type { EmbeddingItem } from './normalize-input.js'
 
 export interface UpstreamIdentity {
@@ -22,9 +22,8 @@ export function keyNamespace (scope: string, identity: UpstreamIdentity): string
 }
 
 export function cacheKey (namespace: string, item: EmbeddingItem): string {
-  const hash = createHash('sha256')
   // Text and token ids are kept apart by a tag, so "1,2" the text never equals [1, 2] the tokens.
-  if (typeof item === 'string') hash.update('s').update(item)
-  else hash.update('t').update(item.join(','))
-  return `${namespace}:${hash.digest('base64url')}`
+  // One-shot hash(): a cached answer computes one key per input, and a Hash object each cost more.
+  const tagged = typeof item === 'string' ? `s${item}` : `t${item.join(',')}`
+  return `${namespace}:${hash('sha256', tagged, 'base64url')}`
 }
