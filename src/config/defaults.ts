@@ -15,5 +15,6 @@ export const DEFAULT_CONFIG: Config = {
   pricing: { currency: 'CNY', models: {} },
   alerts: {},
   usage: { retention: '90d' },
+  responses: { ttl: '30d' },
   metrics: { enabled: true, auth: false }
 }

@@ -138,6 +138,9 @@ export const ConfigSchema = Type.Object({
   usage: Type.Object({
     retention: Duration
   }, Strict),
+  responses: Type.Object({
+    ttl: Duration
+  }, Strict),
   metrics: Type.Object({
     enabled: Type.Boolean(),
     auth: Type.Boolean()
