@@ -31,6 +31,8 @@ export interface GatewayAuth {
   usage: UsageRecorder
   /** Whether the caller of `request` may use `model` (always, for anonymous and master-key callers). */
   allows: (request: FastifyRequest, model: string) => boolean
+  /** The gateway key of a member calling a member-safe admin route (`/admin/me`, `/admin/usage`); its own data only. */
+  member: (request: FastifyRequest) => KeyRecord | undefined
 }
 
 declare module 'fastify' {
@@ -54,6 +56,8 @@ const API_ROUTE = /^(\/v1|\/v2|\/beta)?\/(chat\/completions|completions|embeddin
 /** Usage of the master key on API routes is recorded under this id (not a valid key id, so never taken). */
 const MASTER_ID = '(master)'
 const ANYTHING: ModelMatcher = () => true
+/** Admin routes a gateway key (or its console session) may call too: they answer about that key only. */
+const MEMBER_ADMIN_ROUTES = new Set(['/admin/me', '/admin/usage'])
 
 /**
  * Gateway keys: authenticates /v1 (and unprefixed) API routes, /admin (master key) and, when
@@ -80,6 +84,7 @@ export default fp(async (app) => {
   const masterHash = auth.masterKey !== undefined ? hashKey(auth.masterKey) : undefined
   const isMaster = (key: string) => masterHash !== undefined && sameHash(hashKey(key), masterHash)
   const callers = new WeakMap<FastifyRequest, Caller>()
+  const members = new WeakMap<FastifyRequest, KeyRecord>()
 
   /** A valid, unexpired key's record; 401 otherwise. */
   async function keyRecord (presented: string | undefined): Promise<KeyRecord> {
@@ -93,13 +98,15 @@ export default fp(async (app) => {
   /** Who is calling; a promise only when a key must be looked up (open mode and the master key answer at once). */
   function authenticate (request: FastifyRequest): Promise<void> | undefined {
     const route = request.routeOptions.url ?? ''
-    if (route.startsWith('/admin/') || (route === '/metrics' && metrics.auth)) {
+    const adminRoute = route.startsWith('/admin/') || (route === '/metrics' && metrics.auth)
+    if ((adminRoute || API_ROUTE.test(route)) && presentedKey(request.headers) === undefined && app.session.present(request)) {
+      return viaSession(request, route, adminRoute)
+    }
+    if (adminRoute) {
       if (masterHash === undefined) throw new AuthenticationError('The admin API is disabled: set auth.masterKey (QIAO_MASTER_KEY)')
       const presented = presentedKey(request.headers)
       if (presented !== undefined && isMaster(presented)) return undefined
-      return keyRecord(presented).then(() => {
-        throw new PermissionDeniedError('This route needs the master key', { failure: 'caller_unauthenticated' })
-      })
+      return keyRecord(presented).then((record) => { asMember(request, route, record) })
     }
     if (!API_ROUTE.test(route)) return undefined
     if (open) {
@@ -109,17 +116,48 @@ export default fp(async (app) => {
     }
     const presented = presentedKey(request.headers)
     if (presented !== undefined && isMaster(presented)) {
-      request.qiao.keyId = MASTER_ID
-      request.qiao.team = DEFAULT_TEAM
-      callers.set(request, { id: MASTER_ID, allows: ANYTHING })
+      asMaster(request)
       return undefined
     }
-    return keyRecord(presented).then(async (record) => {
-      const team = await teams.lookup(record.team)
-      request.qiao.keyId = record.id
-      request.qiao.team = record.team
-      callers.set(request, { id: record.id, record, ...(team !== undefined ? { team } : {}), allows: everyMatcher([record.models, team?.models]) })
-    })
+    return keyRecord(presented).then(async (record) => { await asKey(request, record) })
+  }
+
+  function asMaster (request: FastifyRequest): void {
+    request.qiao.keyId = MASTER_ID
+    request.qiao.team = DEFAULT_TEAM
+    callers.set(request, { id: MASTER_ID, allows: ANYTHING })
+  }
+
+  async function asKey (request: FastifyRequest, record: KeyRecord): Promise<void> {
+    const team = await teams.lookup(record.team)
+    request.qiao.keyId = record.id
+    request.qiao.team = record.team
+    callers.set(request, { id: record.id, record, ...(team !== undefined ? { team } : {}), allows: everyMatcher([record.models, team?.models]) })
+  }
+
+  /** A gateway key on an admin route: only the member-safe ones, about that key alone. */
+  function asMember (request: FastifyRequest, route: string, record: KeyRecord): void {
+    if (!MEMBER_ADMIN_ROUTES.has(route)) throw new PermissionDeniedError('This route needs the master key', { failure: 'caller_unauthenticated' })
+    members.set(request, record)
+  }
+
+  /**
+   * A console session cookie (plugins/session.ts) stands for the key it was made from: same role, same
+   * routes, same limits. A revoked or expired key ends its sessions at once, since the record is read here.
+   */
+  async function viaSession (request: FastifyRequest, route: string, adminRoute: boolean): Promise<void> {
+    app.session.assertSameOrigin(request)
+    const identity = await app.session.identify(request)
+    if (identity === undefined) throw new AuthenticationError('The console session has expired or was signed out; sign in again')
+    if (identity.role === 'master') {
+      if (masterHash === undefined) throw new AuthenticationError('The master key is no longer configured')
+      if (!adminRoute) asMaster(request)
+      return
+    }
+    const record = await store.get(identity.keyId)
+    if (record === undefined || isExpired(record)) throw new AuthenticationError('The key of this console session was revoked or has expired')
+    if (adminRoute) asMember(request, route, record)
+    else await asKey(request, record)
   }
 
   /** Model access, then the key's limits; a promise only when a keyed caller's limits must be checked. */
@@ -181,6 +219,7 @@ export default fp(async (app) => {
     limits: limiter,
     teams,
     usage: recorder,
-    allows: (request: FastifyRequest, model: string) => callers.get(request)?.allows(model) ?? open
+    allows: (request: FastifyRequest, model: string) => callers.get(request)?.allows(model) ?? open,
+    member: (request: FastifyRequest) => members.get(request)
   })
-}, { name: 'auth', dependencies: ['config', 'redis', 'request-context', 'pricing'], fastify: '5.x' })
+}, { name: 'auth', dependencies: ['config', 'redis', 'request-context', 'pricing', 'session'], fastify: '5.x' })

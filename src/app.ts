@@ -11,6 +11,7 @@ import modelRouter from '../plugins/model-router.js'
 import pricing from '../plugins/pricing.js'
 import redis from '../plugins/redis.js'
 import resilientCaller from '../plugins/resilient-caller.js'
+import session from '../plugins/session.js'
 import requestContext from '../plugins/request-context.js'
 import swagger from '../plugins/swagger.js'
 import { newRequestId } from './request-id.js'
@@ -56,6 +57,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(lifecycle)
   await app.register(redis)
   await app.register(pricing)
+  await app.register(session)
   await app.register(auth)
   await app.register(modelRouter)
   await app.register(resilientCaller)

@@ -1,4 +1,4 @@
-// GET /admin/usage (master key only, enforced by plugins/auth.ts).
+// GET /admin/usage (master key, or a gateway key for its own usage; enforced by plugins/auth.ts).
 import type { Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import { InvalidRequestError, UpstreamUnavailableError } from '../errors/gateway-error.js'
@@ -41,7 +41,9 @@ export const adminUsageRoutes: FastifyPluginAsync = async (app) => {
     const buckets = await app.auth.usage.store.read(hoursBetween(from, to)).catch((err: unknown) => {
       throw new UpstreamUnavailableError('The usage store (Redis) is unavailable; retry shortly', { code: 'usage_unavailable', failure: 'gateway_internal', cause: err })
     })
-    const table = aggregateUsage(buckets, { team: query.team, key: query.key, model: query.model }, groupBy)
+    // A member (a gateway key, not the master key) sees its own key's usage only.
+    const key = app.auth.member(request)?.id ?? query.key
+    const table = aggregateUsage(buckets, { team: query.team, key, model: query.model }, groupBy)
     const { currency } = app.config.pricing
     if (format === 'json') return usageReport(table, currency)
     return await reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="usage.csv"').send(usageCsv(table, currency))

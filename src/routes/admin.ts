@@ -1,6 +1,7 @@
-// The admin API (master key only, enforced by plugins/auth.ts): one file per resource.
+// The admin API (master key only, except the member-safe routes; enforced by plugins/auth.ts): one file per resource.
 import type { FastifyPluginAsync } from 'fastify'
 import { adminKeyRoutes } from './admin-keys.js'
+import { adminSessionRoutes } from './admin-session.js'
 import { adminTeamRoutes } from './admin-teams.js'
 import { adminUsageRoutes } from './admin-usage.js'
 
@@ -8,4 +9,5 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(adminKeyRoutes)
   await app.register(adminTeamRoutes)
   await app.register(adminUsageRoutes)
+  await app.register(adminSessionRoutes)
 }
