@@ -20,6 +20,7 @@ import { chatCompletionsRoutes } from './routes/chat-completions.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
 import { modelsRoutes } from './routes/models.js'
+import { rerankRoutes } from './routes/rerank.js'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -72,7 +73,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       await api.register(chatCompletionsRoutes, { hide })
       await api.register(embeddingsRoutes, { hide })
       await api.register(modelsRoutes, { hide })
+      await api.register(rerankRoutes, { hide })
     }, { prefix })
   }
+  await app.register(rerankRoutes, { prefix: '/v2', hide: true })
   return app
 }

@@ -16,6 +16,8 @@ export function createDeepSeekAdapter (config: ProviderConfig): OpenAICompatible
     supportsEmbeddings: false,
     acceptsTokenInput: false,
     maxEmbeddingBatch: 1,
+    // FIM lives under `{origin}/beta` (api-docs.deepseek.com/guides/fim_completion), not the chat base path.
+    completions: { path: '/beta/completions', fromOrigin: true },
     mapChatRequest (body, ctx) {
       developerToSystem(body)
       maxCompletionTokensToMaxTokens(body)

@@ -3,6 +3,7 @@
 import type { ProviderConfig } from '../config/schema.js'
 import { InvalidRequestError, NotFoundError } from '../errors/gateway-error.js'
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js'
+import type { RerankCall } from './types.js'
 import {
   type Body, developerToSystem, dropFields, mapContentParts, maxCompletionTokensToMaxTokens, refuseJsonSchema,
   refuseMultipleChoices, userToUserId
@@ -11,6 +12,9 @@ import {
 /** Business codes that arrive as HTTP 429 but no retry fixes: balance, daily or plan caps. */
 const EXHAUSTED_CODES = new Set(['1113', '1304', '1308', '1309', '1310', '1311', '1313'])
 const EMBEDDING_3_DIMENSIONS = new Set([256, 512, 1024, 2048])
+/** Zhipu's rerank limits (docs.bigmodel.cn, 文本重排序): refused here with the field named, before a call is spent. */
+const RERANK_MAX_DOCUMENTS = 128
+const RERANK_MAX_CHARS = 4096
 
 export function createZhipuAdapter (config: ProviderConfig): OpenAICompatibleAdapter {
   return new OpenAICompatibleAdapter(config, {
@@ -43,11 +47,23 @@ export function createZhipuAdapter (config: ProviderConfig): OpenAICompatibleAda
         throw new InvalidRequestError(`${config.id}: embedding-2 has a fixed 1024 dimensions`, { param: 'dimensions' })
       }
     },
+    rerank: { models: ['rerank'], check: (call) => { checkRerank(call, config.id) }, allTopN: 0 },
     isQuotaExhausted: (failure) => failure.vendor.code !== null && EXHAUSTED_CODES.has(failure.vendor.code),
     refineError: (failure) => failure.vendor.code === '1211'
       ? new NotFoundError(`${config.id}: ${failure.vendor.message}`, { code: 'model_not_found', param: 'model' })
       : undefined
   })
+}
+
+function checkRerank (call: RerankCall, id: string): void {
+  if (call.query.length > RERANK_MAX_CHARS) throw new InvalidRequestError(`${id} takes a query of at most ${RERANK_MAX_CHARS} characters; got ${call.query.length}`, { param: 'query' })
+  if (call.documents.length > RERANK_MAX_DOCUMENTS) {
+    throw new InvalidRequestError(`${id} reranks at most ${RERANK_MAX_DOCUMENTS} documents per request; got ${call.documents.length}`, { param: 'documents' })
+  }
+  const long = call.documents.findIndex((text) => text.length > RERANK_MAX_CHARS)
+  if (long >= 0) {
+    throw new InvalidRequestError(`${id} takes documents of at most ${RERANK_MAX_CHARS} characters; documents[${long}] has ${call.documents[long]?.length ?? 0}`, { param: `documents[${long}]` })
+  }
 }
 
 /** temperature is [0, 1] on Zhipu; 0 means greedy decoding, which Zhipu spells do_sample:false. */

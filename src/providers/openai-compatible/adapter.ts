@@ -8,20 +8,27 @@ import { aggregateChunks } from '../../streaming/aggregate-chunks.js'
 import { decodeSse, type SseEvent } from '../../streaming/sse-decoder.js'
 import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
+import { readRerankAnswer } from '../rerank-answer.js'
 import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
 import { callUpstream, fetchJson } from '../upstream-call.js'
-import { parseVendorError, upstreamError, type UpstreamFailure } from '../upstream-errors.js'
+import { upstreamError, type UpstreamFailure } from '../upstream-errors.js'
 import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
 import type { Dialect } from './dialect.js'
 import { normalizeChunk, normalizeCompletion } from './normalize-response.js'
 import { requestStreamUsage, type Body } from './request-map.js'
+import { eventPayload, textCompletion, textCompletionStream, type Transport } from './text-completions.js'
 
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly id: string
   readonly type
   readonly acceptsTokenInput: boolean
   readonly supportsEmbeddings: boolean
+  readonly rerank?: NonNullable<ProviderAdapter['rerank']>
+  readonly completion?: NonNullable<ProviderAdapter['completion']>
+  readonly completionStream?: NonNullable<ProviderAdapter['completionStream']>
   private readonly client: UpstreamClient
+  /** A second pool for paths off the origin (DeepSeek's `/beta`), made only when the base URL has a path. */
+  private originClient: UpstreamClient | undefined
   private readonly secrets: string[]
 
   constructor (readonly config: ProviderConfig, private readonly dialect: Dialect) {
@@ -31,10 +38,29 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.supportsEmbeddings = dialect.supportsEmbeddings
     this.secrets = providerKeys(config)
     this.client = new UpstreamClient(upstreamClientOptions(config, PROVIDER_CATALOG[config.type].baseUrl))
+    const rerank = dialect.rerank
+    if (rerank !== undefined) {
+      this.rerank = async (call, ctx) => {
+        rerank.check?.(call)
+        const topN = call.topN ?? rerank.allTopN
+        const body = { ...call.extra, model: call.model, query: call.query, documents: call.documents, return_documents: false, ...(topN !== undefined ? { top_n: topN } : {}) }
+        return readRerankAnswer(await this.fetchJson('/rerank', body, ctx), call.documents.length, this.id)
+      }
+    }
+    const completions = dialect.completions
+    if (completions !== undefined) {
+      const transport: Transport = {
+        json: async (body, ctx) => await fetchJson(this.clientFor(completions.fromOrigin), { method: 'POST', path: completions.path, body }, ctx, this.id, this.toError),
+        stream: async (body, ctx) => await callUpstream(this.clientFor(completions.fromOrigin), { method: 'POST', path: completions.path, body }, ctx, this.id, this.toError)
+      }
+      this.completion = async (request, ctx) => await textCompletion(transport, request, ctx, this.id)
+      this.completionStream = async (request, ctx) => await textCompletionStream(transport, request, ctx, this.id)
+    }
   }
 
   async listModels (): Promise<string[]> {
-    return [...(this.config.models ?? PROVIDER_CATALOG[this.type].models)]
+    const models = this.config.models ?? PROVIDER_CATALOG[this.type].models
+    return [...new Set([...models, ...(this.dialect.rerank?.models ?? [])])]
   }
 
   async chat (request: UpstreamChatRequest, ctx: CallContext): Promise<ChatCompletion> {
@@ -78,7 +104,13 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async close (): Promise<void> {
-    await this.client.close()
+    await Promise.all([this.client.close(), this.originClient?.close()])
+  }
+
+  private clientFor (fromOrigin = false): UpstreamClient {
+    if (!fromOrigin || this.client.basePath === '') return this.client
+    this.originClient ??= new UpstreamClient(upstreamClientOptions({ ...this.config, baseUrl: this.client.origin }, this.client.origin))
+    return this.originClient
   }
 
   private mapChat (request: UpstreamChatRequest, ctx: CallContext): Body {
@@ -102,20 +134,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   private chunkOf (event: SseEvent, end: () => void): ChatCompletionChunk | undefined {
-    if (event.data === '[DONE]') {
-      end()
-      return undefined
-    }
-    let payload: unknown
-    try {
-      payload = JSON.parse(event.data)
-    } catch {
-      throw new UpstreamError(`${this.id}: a stream event is not valid JSON`, { code: 'upstream_bad_response' })
-    }
-    const error = (payload as { error?: unknown }).error
-    if (error !== undefined && error !== null) {
-      throw new UpstreamError(`${this.id}: ${parseVendorError(JSON.stringify(payload)).message}`, { code: 'upstream_stream_error' })
-    }
-    return normalizeChunk(payload, this.id)
+    const payload = eventPayload(event, end, this.id)
+    return payload === undefined ? undefined : normalizeChunk(payload, this.id)
   }
 }
