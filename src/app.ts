@@ -20,6 +20,7 @@ import { chatCompletionsRoutes } from './routes/chat-completions.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
 import { modelsRoutes } from './routes/models.js'
+import { responsesRoutes } from './routes/responses.js'
 import { rerankRoutes } from './routes/rerank.js'
 
 export interface BuildOptions {
@@ -76,6 +77,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       await api.register(rerankRoutes, { hide })
     }, { prefix })
   }
+  await app.register(responsesRoutes)
   await app.register(rerankRoutes, { prefix: '/v2', hide: true })
   return app
 }

@@ -130,8 +130,11 @@ function routes (app: FastifyInstance, store: ResponseStore, hide: boolean): voi
   })
 }
 
-/** Stored input items get ids as OpenAI's do, so input_items can be paged with `after`. */
+/** Stored input items read back as OpenAI's do: with an id (input_items pages by it) and message text as parts. */
 function withId (item: ResponseItem): ResponseItem {
-  if (typeof item.id === 'string') return item
-  return { ...item, type: item.type ?? 'message', id: newId(ID_PREFIX[item.type ?? 'message'] ?? 'item') }
+  const type = item.type ?? 'message'
+  const content = type === 'message' && typeof item.content === 'string'
+    ? { content: [{ type: item.role === 'assistant' ? 'output_text' : 'input_text', text: item.content }] }
+    : {}
+  return { ...item, type, id: item.id ?? newId(ID_PREFIX[type] ?? 'item'), ...content }
 }
