@@ -19,6 +19,7 @@ import { adminRoutes } from './routes/admin.js'
 import { chatCompletionsRoutes } from './routes/chat-completions.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
+import { messagesRoutes } from './routes/messages.js'
 import { modelsRoutes } from './routes/models.js'
 import { responsesRoutes } from './routes/responses.js'
 import { rerankRoutes } from './routes/rerank.js'
@@ -74,6 +75,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       await api.register(chatCompletionsRoutes, { hide })
       await api.register(embeddingsRoutes, { hide })
       await api.register(modelsRoutes, { hide })
+      await api.register(messagesRoutes, { hide })
       await api.register(rerankRoutes, { hide })
     }, { prefix })
   }
