@@ -88,6 +88,19 @@ t.test('deepseek-reasoner: reasoning streams as a reasoning item and is replayed
   t.match(lastBody('deepseek').messages[1], { role: 'assistant', reasoning_content: /short greeting/, tool_calls: [{ id: call.call_id }] })
 })
 
+t.test('text.format: a JSON schema reaches a backend that takes it, and one that does not answers 400', async (t) => {
+  const { openai } = await client(t)
+  const format = { type: 'json_schema' as const, name: 'city', schema: { type: 'object', properties: { name: { type: 'string' } } }, strict: true }
+  fakes.modelscope.enqueue({ kind: 'text', content: '{"name":"Paris"}' })
+  const response = await openai.responses.create({ model: 'modelscope/Qwen/Qwen3-32B', input: 'A city', text: { format } })
+  t.same(JSON.parse(response.output_text), { name: 'Paris' })
+  t.same(lastBody('modelscope').response_format, { type: 'json_schema', json_schema: { name: 'city', schema: format.schema, strict: true } })
+  const err = await openai.responses.create({ model: 'zhipu/glm-4.6', input: 'A city', text: { format } }).catch((e: unknown) => e)
+  t.match(err, { status: 400, param: 'response_format', code: 'unsupported_parameter' })
+  await openai.responses.create({ model: 'zhipu/glm-4.6', input: 'A city as JSON', text: { format: { type: 'json_object' } } })
+  t.same(lastBody('zhipu').response_format, { type: 'json_object' })
+})
+
 t.test('a built-in tool is a 400 naming it, through the client', async (t) => {
   const { openai } = await client(t)
   const err = await openai.responses.create({ model: 'deepseek/deepseek-chat', input: 'x', tools: [{ type: 'web_search' }] }).catch((e: unknown) => e)
@@ -108,7 +121,7 @@ t.test('a backend failing mid-stream ends the stream with response.failed, one i
   t.same(events.map((e) => e.sequence_number), events.map((_, i) => i))
 })
 
-t.test('usage is recorded per key like a chat completion', async (t) => {
+t.test('usage is recorded per key like a chat completion, and metrics count the route', async (t) => {
   const { openai, app } = await client(t)
   fakes.deepseek.enqueue({ kind: 'text', content: 'Hi', usage: { prompt: 11, completion: 5 } })
   await openai.responses.create({ model: 'deepseek/deepseek-chat', input: 'x' })
@@ -116,4 +129,7 @@ t.test('usage is recorded per key like a chat completion', async (t) => {
   await openai.responses.stream({ model: 'deepseek/deepseek-chat', input: 'x' }).finalResponse()
   const usage = await usageWhen(app, (b) => b.totals['requests'] === 2)
   t.match(usage.totals, { requests: 2, prompt_tokens: 18, completion_tokens: 8 })
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(metrics, /qiao_requests_total\{route="\/v1\/responses",status="200",model="deepseek\/deepseek-chat",provider="deepseek",failure=""\} 2/)
+  t.match(metrics, /qiao_tokens_total\{direction="in",model="deepseek\/deepseek-chat",key="alice"\} 18/)
 })
