@@ -31,13 +31,15 @@ export const responsesRoutes: FastifyPluginAsync = async (app) => {
 
 function routes (app: FastifyInstance, store: ResponseStore, hide: boolean): void {
   const teamOf = (request: FastifyRequest) => request.qiao.team ?? 'default'
-  const read = async (id: string, team: string): Promise<StoredResponse | undefined> => {
+  // A store that is down is a 503: a 404 would tell the client its response is gone for good.
+  const guard = async <T>(call: Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(store.get(id, team), STORE_TIMEOUT_MS)
+      return await withTimeout(call, STORE_TIMEOUT_MS)
     } catch (err) {
       throw new UpstreamUnavailableError('The response store (Redis) is unavailable; retry shortly', { code: 'response_store_unavailable', failure: 'gateway_internal', cause: err })
     }
   }
+  const read = async (id: string, team: string) => await guard(store.get(id, team))
   const found = async (request: FastifyRequest<{ Params: { id: string } }>): Promise<StoredResponse> => {
     const record = await read(request.params.id, teamOf(request))
     if (record === undefined) throw new NotFoundError(`Response with id '${request.params.id}' not found.`, { param: 'response_id' })
@@ -107,7 +109,7 @@ function routes (app: FastifyInstance, store: ResponseStore, hide: boolean): voi
     schema: { hide, tags: ['responses'], summary: 'Delete a stored response', params: ResponseIdParams, response: { 200: DeletedResponseSchema, ...errorResponses(401, 404, 503) } }
   }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     await found(request)
-    await store.delete(request.params.id, teamOf(request))
+    await guard(store.delete(request.params.id, teamOf(request)))
     return { id: request.params.id, object: 'response', deleted: true }
   })
 
