@@ -32,9 +32,9 @@ export const rerankRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, 
     const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !INTERPRETED.has(key)))
     const served = await app.resilientCaller.call(targets, ctx.signal, async (target, signal) => {
       markAttempt(request, target, () => estimate)
-      const rerank = target.adapter.rerank as NonNullable<typeof target.adapter.rerank>
+      const adapter = target.adapter as RouteTarget['adapter'] & Required<Pick<RouteTarget['adapter'], 'rerank'>>
       const call = { model: target.upstreamModel, query: body.query, documents, extra, ...(body.top_n !== undefined ? { topN: body.top_n } : {}) }
-      return await rerank(call, { ...ctx, signal })
+      return await adapter.rerank(call, { ...ctx, signal })
     })
     markServedBy(request, reply, served.target, served.attempts)
     const tokens = served.value.usage?.total_tokens ?? estimate

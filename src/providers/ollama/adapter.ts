@@ -9,10 +9,14 @@ import { decodeNdjson } from '../../streaming/ndjson-decoder.js'
 import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
-import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
+import { readTextChunks } from '../text-chunks.js'
+import type {
+  CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, TextCompletion, TextCompletionRequest, TextCompletionStream, UpstreamChatRequest
+} from '../types.js'
 import { callUpstream, fetchJson } from '../upstream-call.js'
 import { upstreamError, type UpstreamFailure } from '../upstream-errors.js'
 import { NativeChatTranslator, type NativeChatLine } from './from-native-response.js'
+import { GenerateTranslator, toNativeGenerate, type NativeGenerateLine } from './generate.js'
 import { toNativeChat } from './to-native-request.js'
 
 const DISCOVERY_TTL_MS = 30_000
@@ -57,6 +61,23 @@ export class OllamaAdapter implements ProviderAdapter {
       chunks: readUpstreamChunks(response.body, decodeNdjson, (line, end) => {
         if ((line as NativeChatLine).done === true) end()
         return translator.chunk(line as NativeChatLine)
+      }, this.id)
+    }
+  }
+
+  async completion (request: TextCompletionRequest, ctx: CallContext): Promise<TextCompletion> {
+    const line = await this.fetchJson('/api/generate', toNativeGenerate(request, this.config, false), ctx) as NativeGenerateLine
+    return new GenerateTranslator(this.id, request).completion(line, request.model)
+  }
+
+  /** NDJSON lines become text_completion chunks; the `done` line carries the finish reason and usage. */
+  async completionStream (request: TextCompletionRequest, ctx: CallContext): Promise<TextCompletionStream> {
+    const response = await this.post('/api/generate', toNativeGenerate(request, this.config, true), ctx)
+    const translator = new GenerateTranslator(this.id, request)
+    return {
+      chunks: readTextChunks(response.body, decodeNdjson, (line, end) => {
+        if ((line as NativeGenerateLine).done === true) end()
+        return translator.chunk(line as NativeGenerateLine)
       }, this.id)
     }
   }

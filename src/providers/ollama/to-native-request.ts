@@ -32,13 +32,13 @@ export function toNativeChat (request: UpstreamChatRequest, config: ProviderConf
 }
 
 /** Provider options, overlaid by the model's own; the model key may be written with or without `:latest`. */
-function modelOptions (config: ProviderConfig, model: string): Record<string, unknown> {
+export function modelOptions (config: ProviderConfig, model: string): Record<string, unknown> {
   const perModel = config.modelOptions ?? {}
   const bare = model.endsWith(':latest') ? model.slice(0, -':latest'.length) : model
   return { ...config.options, ...perModel[bare], ...perModel[`${bare}:latest`] }
 }
 
-function samplingOptions (request: UpstreamChatRequest): Record<string, unknown> {
+export function samplingOptions (request: Record<string, unknown>): Record<string, unknown> {
   const options: Record<string, unknown> = {}
   for (const name of ['temperature', 'top_p', 'seed', 'presence_penalty', 'frequency_penalty']) {
     if (typeof request[name] === 'number') options[name] = request[name]
@@ -101,6 +101,6 @@ function nativeToolCall (call: ToolCall, param: string): Record<string, unknown>
   return { ...(call.id !== undefined ? { id: call.id } : {}), function: { name: call.function?.name, arguments: args } }
 }
 
-function asObject (value: unknown): Record<string, unknown> {
+export function asObject (value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {}
 }
