@@ -18,6 +18,10 @@ try {
   process.exit(0)
 }
 
-// The same compilation as `npm run build`.
+// The same as `npm run build`: the compilation, then the console's bundle (dist/console/).
 const { status } = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
-process.exit(status ?? 1)
+if (status !== 0) process.exit(status ?? 1)
+// A copy without the console's sources (an API-only image) serves no console; nothing to bundle.
+if (!existsSync(`${root}console/build.mjs`)) process.exit(0)
+const bundle = spawnSync(process.execPath, ['console/build.mjs'], { cwd: root, stdio: 'inherit' })
+process.exit(bundle.status ?? 1)

@@ -2,6 +2,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config/schema.js'
 import auth from '../plugins/auth.js'
+import consolePlugin from '../plugins/console.js'
 import configPlugin from '../plugins/config.js'
 import embeddingCache from '../plugins/embedding-cache.js'
 import errorHandler from '../plugins/error-handler.js'
@@ -17,7 +18,6 @@ import swagger from '../plugins/swagger.js'
 import { newRequestId } from './request-id.js'
 import { adminRoutes } from './routes/admin.js'
 import { chatCompletionsRoutes } from './routes/chat-completions.js'
-import { completionsRoutes } from './routes/completions.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
 import { messagesRoutes } from './routes/messages.js'
@@ -68,6 +68,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(embeddingCache)
   if (config.metrics.enabled) await app.register(metrics)
   await app.register(swagger)
+  await app.register(consolePlugin)
 
   await app.register(healthRoutes, { checks: [{ name: 'redis', check: async () => await redisStatus(app) }] })
   await app.register(adminRoutes)
@@ -78,11 +79,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       await api.register(modelsRoutes, { hide })
       await api.register(messagesRoutes, { hide })
       await api.register(rerankRoutes, { hide })
-      await api.register(completionsRoutes, { hide })
     }, { prefix })
   }
   await app.register(responsesRoutes)
   await app.register(rerankRoutes, { prefix: '/v2', hide: true })
-  await app.register(completionsRoutes, { prefix: '/beta', hide: true })
   return app
 }

@@ -1,0 +1,83 @@
+// The console in a real browser: sign in, create a key, use it with the openai SDK, see its usage, revoke it.
+import t from 'tap'
+import OpenAI from 'openai'
+import { listen, openai, startFakes } from '../helper.js'
+import { MASTER, gateway } from '../auth/setup.js'
+import { buildConsole, launch, newPage, readableStorage, shot, signIn } from './browser.js'
+
+buildConsole()
+const fakes = await startFakes(t)
+const browser = await launch(t)
+
+t.test('the console is served with long-lived caching for its hashed assets and none for the page', async (t) => {
+  const app = await gateway(t, fakes, {})
+  const page = await app.inject({ url: '/console' })
+  t.equal(page.statusCode, 200)
+  t.equal(page.headers['cache-control'], 'no-cache')
+  t.match(String(page.headers['content-security-policy']), "default-src 'self'")
+  const assets = [...page.body.matchAll(/\/console\/(app-[\w-]+\.(?:js|css))/g)].map((m) => m[1])
+  t.equal(assets.length, 2, 'one script, one stylesheet, both local')
+  t.notMatch(page.body, /https?:\/\//, 'nothing from another origin')
+  for (const asset of assets) {
+    const res = await app.inject({ url: `/console/${asset ?? ''}` })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable')
+  }
+})
+
+t.test('a team lead signs in, creates a key, sees it used, revokes it; a member sees only their own key', async (t) => {
+  const app = await gateway(t, fakes, {})
+  const base = await listen(app)
+  const { page } = await newPage(browser)
+
+  await signIn(page, base, MASTER)
+  await page.click('a[href="#/keys"]')
+  await page.click('[data-test=new-key]')
+  await page.fill('input[name=id]', 'carol')
+  await page.fill('input[name=models]', 'deepseek/*')
+  await page.fill('input[name=tokens]', '100000')
+  await page.click('[data-test=save]')
+  const secret = (await page.textContent('[data-test=secret]')) ?? ''
+  t.match(secret, /^\S{20,}$/, 'the new key is shown once')
+  await shot(page, 'keys-created-desktop')
+
+  const sdk = openai(base, { apiKey: secret })
+  const answer = await sdk.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: [{ role: 'user', content: 'hello' }] })
+  t.ok(answer.choices[0]?.message.content, 'the new key works with the openai SDK')
+
+  // Its spend appears on the page once the answer is recorded.
+  let spend = ''
+  for (let i = 0; i < 50 && !/[1-9]/.test(spend); i++) {
+    await page.reload()
+    spend = (await page.textContent('tr[data-key=carol] [data-test=spend]')) ?? ''
+  }
+  t.match(spend, /[1-9]/, `carol's tokens show in the list: ${spend}`)
+
+  const storage = await readableStorage(page)
+  t.notMatch(storage, MASTER, 'the master key is nowhere the page can read')
+  t.notMatch(storage, secret, 'nor the new key')
+  t.notMatch(storage, 'qiao_session', 'the session cookie is HttpOnly')
+
+  const member = await newPage(browser, undefined, 'zh-CN')
+  await signIn(member.page, base, secret)
+  const own = (await member.page.textContent('[data-test=own-key]')) ?? ''
+  t.match(own, 'carol')
+  t.equal(await member.page.locator('[data-test=new-key]').count(), 0, 'no key list or create button for a member')
+  t.match((await member.page.textContent('[data-test=models]')) ?? '', 'deepseek/deepseek-chat')
+  t.notMatch((await member.page.textContent('[data-test=models]')) ?? '', 'glm-4.6', 'only the models the key may use')
+  t.match((await member.page.textContent('nav')) ?? '', '密钥', 'Chinese for a Chinese browser')
+  t.notMatch(await readableStorage(member.page), secret)
+  await shot(member.page, 'member-key-desktop')
+  await member.context.close()
+
+  page.once('dialog', (dialog) => { void dialog.accept() })
+  await page.click('tr[data-key=carol] [data-test=revoke]')
+  await page.waitForSelector('tr[data-key=carol]', { state: 'detached' })
+  const failure = await sdk.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: [{ role: 'user', content: 'again' }] }).then(() => undefined, (err: unknown) => err)
+  t.ok(failure instanceof OpenAI.AuthenticationError, 'the revoked key gets 401')
+
+  await page.click('[data-test=sign-out]')
+  await page.waitForSelector('[data-test=sign-in]')
+  const after = await page.evaluate(async () => (await fetch('/admin/me')).status)
+  t.equal(after, 401, 'signed out: the session no longer opens the admin API')
+})
