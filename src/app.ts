@@ -18,6 +18,7 @@ import swagger from '../plugins/swagger.js'
 import { newRequestId } from './request-id.js'
 import { adminRoutes } from './routes/admin.js'
 import { chatCompletionsRoutes } from './routes/chat-completions.js'
+import { completionsRoutes } from './routes/completions.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
 import { messagesRoutes } from './routes/messages.js'
@@ -79,9 +80,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       await api.register(modelsRoutes, { hide })
       await api.register(messagesRoutes, { hide })
       await api.register(rerankRoutes, { hide })
+      await api.register(completionsRoutes, { hide })
     }, { prefix })
   }
   await app.register(responsesRoutes)
   await app.register(rerankRoutes, { prefix: '/v2', hide: true })
+  await app.register(completionsRoutes, { prefix: '/beta', hide: true })
   return app
 }
