@@ -38,7 +38,9 @@ export const ProviderSchema = Type.Object({
     cooldown: Optional(Duration)
   }, Strict)),
   maxConcurrent: Optional(Type.Integer({ minimum: 1 })),
-  maxQueue: Optional(Type.Integer({ minimum: 0 }))
+  maxQueue: Optional(Type.Integer({ minimum: 0 })),
+  /** Answer unit-length (L2) vectors for every embedding model of this provider, so scores compare alike across backends. */
+  normalizeEmbeddings: Optional(Type.Boolean())
 }, Strict)
 
 const TargetRef = Type.String({ pattern: '^[^/]+/.+', description: 'a "provider/model" reference' })

@@ -35,7 +35,8 @@ export const embeddingsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (a
       namespace = keyNamespace(tenant, {
         providerType: adapter.type,
         baseUrl: adapter.config.baseUrl ?? PROVIDER_CATALOG[adapter.type].baseUrl,
-        model: upstreamModel,
+        // Normalised vectors are cached apart from raw ones: turning the option on or off never serves the other kind.
+        model: adapter.config.normalizeEmbeddings === true ? `${upstreamModel}#l2` : upstreamModel,
         dimensions
       })
       namespaces.set(memo, namespace)

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { ModelNotFoundError } from '../errors/gateway-error.js'
 import { errorResponses } from '../schemas/error.js'
+import { modelInfo } from '../providers/model-info.js'
 import { ModelListSchema, ModelSchema } from '../schemas/models.js'
 
 export const modelsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, { hide = false }) => {
@@ -14,11 +15,18 @@ export const modelsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, 
 
   // Model ids contain slashes (modelscope/Qwen/Qwen3-32B), hence the wildcard.
   app.get('/models/*', {
-    schema: { hide, tags: ['models'], summary: 'Retrieve one model', response: { 200: ModelSchema, ...errorResponses(404) } }
+    schema: {
+      hide,
+      tags: ['models'],
+      summary: 'Retrieve one model',
+      description: 'An embedding model may carry `dimensions` (its default size, where known) and `normalized: true` (qiao answers unit-length vectors).',
+      response: { 200: ModelSchema, ...errorResponses(404) }
+    }
   }, async (request) => {
     const id = decodeURIComponent((request.params as { '*': string })['*'])
     const model = (await listModels()).find((m) => m.id === id && app.auth.allows(request, m.id))
     if (model === undefined) throw new ModelNotFoundError(id)
-    return model
+    const target = (await app.modelRouter.resolve(id))[0]
+    return target === undefined ? model : { ...model, ...modelInfo(target.adapter.config, target.upstreamModel) }
   })
 }

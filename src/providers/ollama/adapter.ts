@@ -9,6 +9,7 @@ import { decodeNdjson } from '../../streaming/ndjson-decoder.js'
 import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
+import { normalizedIf } from '../normalize-vectors.js'
 import { readTextChunks } from '../text-chunks.js'
 import type {
   CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, TextCompletion, TextCompletionRequest, TextCompletionStream, UpstreamChatRequest
@@ -98,7 +99,7 @@ export class OllamaAdapter implements ProviderAdapter {
       vectors.push(...answer.embeddings as number[][])
       tokens += answer.prompt_eval_count ?? 0
     }
-    return { vectors, usage: { prompt_tokens: tokens, total_tokens: tokens } }
+    return normalizedIf(this.config.normalizeEmbeddings, { vectors, usage: { prompt_tokens: tokens, total_tokens: tokens } })
   }
 
   async close (): Promise<void> {

@@ -8,6 +8,7 @@ import { aggregateChunks } from '../../streaming/aggregate-chunks.js'
 import { decodeSse, type SseEvent } from '../../streaming/sse-decoder.js'
 import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
+import { normalizedIf } from '../normalize-vectors.js'
 import { readRerankAnswer } from '../rerank-answer.js'
 import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
 import { callUpstream, fetchJson } from '../upstream-call.js'
@@ -100,7 +101,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       }
       promptTokens += answer.usage?.prompt_tokens ?? 0
     }
-    return { vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }
+    return normalizedIf(this.config.normalizeEmbeddings, { vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } })
   }
 
   async close (): Promise<void> {
