@@ -2,6 +2,7 @@
 // FIM beta, Ollama's /api/generate and an OpenAI-shaped /completions; refusals, validation and accounting.
 import t from 'tap'
 import { APIError } from 'openai'
+import type { Completion } from 'openai/resources/completions'
 import { build, KEYS, listen, openai, providersFor, startFakes } from '../helper.js'
 import { startFakeOpenAI } from '../fixtures/fake-upstreams/index.js'
 
@@ -39,7 +40,7 @@ t.test('a DeepSeek base URL with /v1 still reaches the beta path off the origin'
 t.test('a stream with include_usage: text chunks, then usage in its own chunk with no choices', async (t) => {
   const stream = await client.completions.create({ model: 'deepseek/deepseek-chat', prompt: 'Once', stream: true, stream_options: { include_usage: true } })
   let text = ''
-  const chunks = []
+  const chunks: Completion[] = []
   for await (const chunk of stream) {
     chunks.push(chunk)
     text += chunk.choices[0]?.text ?? ''
@@ -53,7 +54,7 @@ t.test('a stream with include_usage: text chunks, then usage in its own chunk wi
 
 t.test('a stream without include_usage carries no usage, though qiao asked the backend for it', async (t) => {
   const stream = await client.completions.create({ model: 'deepseek/deepseek-chat', prompt: 'Once', stream: true })
-  const chunks = []
+  const chunks: Completion[] = []
   for await (const chunk of stream) chunks.push(chunk)
   t.ok(chunks.every((c) => c.usage === undefined && c.choices.length === 1))
   t.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'stop')
