@@ -57,11 +57,7 @@ function slowShortest (a: number, pow2: boolean): void {
     const m = Number(mantissa.replace('.', ''))
     const s = (dot < 0 ? 0 : mantissa.length - dot - 1) - (e < 0 ? 0 : Number(text.slice(e + 1)))
     for (const candidate of pow2 ? [m, m + 1] : [m]) {
-      if (Math.fround(Number(`${candidate}e${-s}`)) === a) {
-        digits = candidate
-        scale = s
-        return
-      }
+      if (Math.fround(Number(`${candidate}e${-s}`)) === a) { digits = candidate; scale = s; return }
     }
   }
   throw new RangeError(`no decimal of 9 digits reads back as ${a}`)
