@@ -215,7 +215,7 @@ t.test('more than 64 inputs are split into several Zhipu calls and come back in 
   t.same(fake.requests.map((r) => r.body.input), [inputs.slice(0, 64), inputs.slice(64)])
   t.equal(data.data.length, 70)
   t.same(data.data.map((d) => d.index), inputs.map((_, i) => i))
-  t.same(data.data.map((d) => d.embedding), inputs.map((text) => fakeVector(text, 8)))
+  t.same(data.data.map((d) => Array.from(new Float32Array(d.embedding))), inputs.map((text) => fakeVector(text, 8)), 'the same float32 values')
 })
 
 // Business code 1211 (unknown model).
