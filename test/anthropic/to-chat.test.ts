@@ -101,3 +101,18 @@ t.test('an unsupported block is a 400 that names it and where it is', async (t) 
   t.throws(() => toChatRequest({ ...base, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } as never }] }] }),
     { statusCode: 400, message: /Image source of type 'file'/ })
 })
+
+t.test('an image in a tool result goes into the user message after the tool message', async (t) => {
+  const chat = toChatRequest({
+    model: 'm',
+    max_tokens: 10,
+    messages: [{
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: 'cat.png' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } }] }]
+    }]
+  })
+  t.same(chat.messages, [
+    { role: 'tool', tool_call_id: 'toolu_2', content: 'cat.png' },
+    { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBOR' } }] }
+  ])
+})

@@ -23,15 +23,21 @@ function contentOf (parts: ContentPart[]): string | ContentPart[] {
   return parts.length === 1 && only?.type === 'text' ? only.text ?? '' : parts
 }
 
-/** A tool's answer as text: OpenAI tool messages carry a string. */
-function toolResultText (block: RequestBlock, param: string): string {
+/**
+ * A tool's answer: its text for the tool message (OpenAI tool messages carry a string), and its images, which
+ * go into the user message that follows (Claude Code's Read tool answers an image file that way).
+ */
+function toolResult (block: RequestBlock, param: string): { text: string, images: ContentPart[] } {
   const content = block.content
-  if (content === undefined) return ''
-  if (typeof content === 'string') return content
-  return content.map((inner, k) => {
-    if (inner.type === 'text') return inner.text ?? ''
-    throw unsupported(inner, `${param}.content[${k}]`)
-  }).join('\n')
+  if (content === undefined || typeof content === 'string') return { text: content ?? '', images: [] }
+  const texts: string[] = []
+  const images: ContentPart[] = []
+  content.forEach((inner, k) => {
+    if (inner.type === 'text') texts.push(inner.text ?? '')
+    else if (inner.type === 'image') images.push(imagePart(inner, `${param}.content[${k}]`))
+    else throw unsupported(inner, `${param}.content[${k}]`)
+  })
+  return { text: texts.join('\n'), images }
 }
 
 function userMessages (blocks: RequestBlock[], param: string): ChatMessage[] {
@@ -41,8 +47,11 @@ function userMessages (blocks: RequestBlock[], param: string): ChatMessage[] {
     const at = `${param}[${j}]`
     if (block.type === 'text') parts.push({ type: 'text', text: block.text ?? '' })
     else if (block.type === 'image') parts.push(imagePart(block, at))
-    else if (block.type === 'tool_result') tools.push({ role: 'tool', tool_call_id: block.tool_use_id ?? '', content: toolResultText(block, at) })
-    else throw unsupported(block, at)
+    else if (block.type === 'tool_result') {
+      const { text, images } = toolResult(block, at)
+      tools.push({ role: 'tool', tool_call_id: block.tool_use_id ?? '', content: text })
+      parts.push(...images)
+    } else throw unsupported(block, at)
   })
   return parts.length > 0 ? [...tools, { role: 'user', content: contentOf(parts) }] : tools
 }
