@@ -4,6 +4,7 @@ import OpenAI from 'openai'
 import { listen, openai, startFakes } from '../helper.js'
 import { MASTER, gateway } from '../auth/setup.js'
 import { buildConsole, launch, newPage, readableStorage, shot, signIn } from './browser.js'
+import { screenshotAll } from './pages.js'
 
 buildConsole()
 const fakes = await startFakes(t)
@@ -80,4 +81,40 @@ t.test('a team lead signs in, creates a key, sees it used, revokes it; a member 
   await page.waitForSelector('[data-test=sign-in]')
   const after = await page.evaluate(async () => (await fetch('/admin/me')).status)
   t.equal(after, 401, 'signed out: the session no longer opens the admin API')
+})
+
+t.test('every page works for the master at desktop and phone widths; the playground streams; usage exports as CSV', async (t) => {
+  const app = await gateway(t, fakes, { teams: [{ id: 'red', rpm: 100 }] })
+  const base = await listen(app)
+  const { page } = await newPage(browser)
+  await signIn(page, base, MASTER)
+
+  await page.goto(`${base}/console#/playground`)
+  await page.waitForSelector('select[name=model] option', { state: 'attached' })
+  await page.selectOption('select[name=model]', 'deepseek/deepseek-chat')
+  await page.fill('textarea[name=prompt]', 'Say hello')
+  await page.click('[data-test=send]')
+  await page.waitForSelector('[data-test=call-facts]')
+  t.ok(((await page.textContent('[data-test=answer]')) ?? '').length > 0, 'the streamed answer is shown')
+  t.match((await page.textContent('[data-test=call-facts]')) ?? '', /deepseek/, 'with the provider that served it')
+
+  await page.goto(`${base}/console#/providers`)
+  await page.click('[data-provider=deepseek] [data-test=test]')
+  t.match((await page.locator('[data-provider=deepseek] [data-test=test-result]').textContent()) ?? '', /deepseek/, 'a provider test answers')
+
+  let totals = ''
+  for (let i = 0; i < 30 && !/[1-9]/.test(totals); i++) {
+    await page.goto(`${base}/console#/usage`)
+    await page.reload()
+    totals = (await page.textContent('[data-test=usage-totals]')) ?? ''
+  }
+  t.match(totals, /[1-9]/, 'the console\'s own calls appear in Usage')
+  const csv = await page.evaluate('fetch(document.querySelector(\'[data-test=csv]\').href).then((r) => r.text())')
+  t.match(String(csv), /^hour,key,model,requests/, 'CSV of the same query')
+
+  const settings = await app.inject({ url: '/admin/config', headers: { authorization: `Bearer ${MASTER}` } })
+  t.notMatch(settings.body, MASTER, 'Settings never carries the master key')
+
+  const tooWide = await screenshotAll(browser, base, MASTER, '')
+  t.same(tooWide, [], 'no page is wider than the screen')
 })

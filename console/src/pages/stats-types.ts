@@ -1,0 +1,23 @@
+// GET /admin/stats as the console reads it.
+export interface Quantiles { p50: number | null, p95: number | null, count: number }
+
+export interface ProviderStats {
+  id: string
+  type: string
+  models: string[]
+  in_flight: number
+  queued: number
+  requests: number
+  failures: Record<string, number>
+  latency: Quantiles
+  circuits: Array<{ target: string, state: string }>
+}
+
+export interface Stats {
+  since: string
+  metrics: boolean
+  latency: Quantiles
+  time_to_first_token: Quantiles
+  embedding_cache: { hits: number, misses: number, errors: number, bypassed: number }
+  providers: ProviderStats[]
+}
