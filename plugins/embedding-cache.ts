@@ -27,6 +27,7 @@ export default fp(async (app) => {
     })
   }
   app.decorate('embeddingCache', cache)
-  // With Redis, maxBytes bounds the in-process tier in front of it (hits skip Redis and the encoding).
-  app.decorate('cachedEmbedder', new CachedEmbedder(cache, settings.maxBytes))
+  // With Redis, a smaller tier in front of it (hits skip Redis and the encoding): every replica holds one.
+  const tierBytes = app.redis !== undefined ? settings.localMaxBytes ?? 32 * 1024 * 1024 : settings.maxBytes
+  app.decorate('cachedEmbedder', new CachedEmbedder(cache, tierBytes))
 }, { name: 'embedding-cache', dependencies: ['config', 'redis'], fastify: '5.x' })

@@ -7,7 +7,7 @@ export const DEFAULT_CONFIG: Config = {
   providers: [],
   models: [],
   cache: {
-    embeddings: { enabled: true, ttl: '30d', maxBytes: 256 * 1024 * 1024, scope: 'team', timeout: '50ms' }
+    embeddings: { enabled: true, ttl: '30d', maxBytes: 256 * 1024 * 1024, localMaxBytes: 32 * 1024 * 1024, scope: 'team', timeout: '50ms' }
   },
   auth: { allowAnonymous: false },
   keys: [],

@@ -103,6 +103,7 @@ export const EmbeddingCacheSchema = Type.Object({
   enabled: Type.Boolean(),
   ttl: Duration,
   maxBytes: Type.Integer({ minimum: 0, description: 'bound of the in-process store, in bytes' }),
+  localMaxBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'with Redis: bound of the in-process tier in front of it, in bytes (0: none)' })),
   scope: Type.Union([Type.Literal('team'), Type.Literal('key'), Type.Literal('global')]),
   timeout: Type.Optional(Duration)
 }, Strict)
