@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { Agent, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool } from '@openai/agents'
 import { listen, startFakes, type Fakes } from '../helper.js'
 import { ALICE, gateway } from '../auth/setup.js'
+import { BACKENDS } from './setup.js'
 
 let fakes: Fakes
 let base: string
@@ -17,13 +18,6 @@ t.before(async () => {
   // The SDK's types name openai's CommonJS build; the client is the same class.
   setDefaultOpenAIClient(new OpenAI({ baseURL: `${base}/v1`, apiKey: ALICE, maxRetries: 0 }) as unknown as Parameters<typeof setDefaultOpenAIClient>[0])
 })
-
-const BACKENDS = [
-  { fake: 'deepseek', model: 'deepseek/deepseek-chat' },
-  { fake: 'zhipu', model: 'zhipu/glm-4.6' },
-  { fake: 'modelscope', model: 'modelscope/Qwen/Qwen3-32B' },
-  { fake: 'ollama', model: 'ollama/llama3.2:latest' }
-] as const
 
 function weatherAgent (model: string, calls: string[]): Agent {
   const getWeather = tool({
