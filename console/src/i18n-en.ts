@@ -80,5 +80,8 @@ export const en = {
   provider: 'Provider',
   attempts: 'Attempts',
   cost_in_usage: 'streamed: counted in Usage',
-  settings_note: 'The effective configuration, read-only. Keys, tokens and passwords are redacted by the server.'
+  settings_note: 'The effective configuration, read-only. Keys, tokens and passwords are redacted by the server.',
+  prompt_tokens: 'Prompt tokens',
+  completion_tokens: 'Completion tokens',
+  cached_inputs: 'Embedding inputs from the cache'
 }

@@ -82,5 +82,8 @@ export const zh: Record<keyof typeof en, string> = {
   provider: '服务商',
   attempts: '尝试次数',
   cost_in_usage: '流式调用：费用计入用量',
-  settings_note: '当前生效的配置，只读。密钥、token 和密码已由服务器隐去。'
+  settings_note: '当前生效的配置，只读。密钥、token 和密码已由服务器隐去。',
+  prompt_tokens: '输入 token',
+  completion_tokens: '输出 token',
+  cached_inputs: '缓存命中的嵌入输入'
 }

@@ -3,13 +3,17 @@ import { useEffect, useState } from 'preact/hooks'
 import { query } from '../api.js'
 import { TimeChart } from '../chart.js'
 import { money, num } from '../format.js'
-import { t } from '../i18n.js'
+import { t, type Text } from '../i18n.js'
 import type { Me, UsageReport } from '../types.js'
 import { columns, usage, windowOf, type Range } from '../usage-data.js'
 import { RangePicker } from './range-picker.js'
 
-const COUNTS = ['requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'errors', 'cached_inputs']
-const MONEY = ['cost', 'saved_cost']
+const COUNTS = ['requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'errors', 'cached_inputs'] as const
+const MONEY = ['cost', 'saved_cost'] as const
+const LABELS: Record<typeof COUNTS[number] | typeof MONEY[number], Text> = {
+  requests: 'requests', prompt_tokens: 'prompt_tokens', completion_tokens: 'completion_tokens', total_tokens: 'tokens', errors: 'errors', cached_inputs: 'cached_inputs', cost: 'cost', saved_cost: 'saved'
+}
+const isMoney = (m: string): boolean => (MONEY as readonly string[]).includes(m)
 
 export function UsagePage ({ me }: { me: Me }) {
   const [range, setRange] = useState<Range>('24h')
@@ -42,7 +46,7 @@ export function UsagePage ({ me }: { me: Me }) {
         : (
           <>
             <div class='stats' data-test='usage-totals'>
-              {[...COUNTS, ...MONEY].map((m) => <div class='stat' key={m}><span>{m}</span><b>{MONEY.includes(m) ? money(report.totals[m], report.currency) : num(report.totals[m])}</b></div>)}
+              {[...COUNTS, ...MONEY].map((m) => <div class='stat' key={m}><span>{t(LABELS[m])}</span><b>{isMoney(m) ? money(report.totals[m], report.currency) : num(report.totals[m])}</b></div>)}
             </div>
             {cols !== undefined && <TimeChart title={t('usage')} x={cols.x} lines={[{ label: t('requests'), values: cols.values['requests'] ?? [], color: '#2f6fed' }, { label: t('tokens'), values: cols.values['total_tokens'] ?? [], color: '#7a4fd6' }]} />}
             <div class='table-wrap'>
