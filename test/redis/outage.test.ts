@@ -18,7 +18,9 @@ t.test('Redis going away is one warning with its cause, and its return one info 
   const app = await gateway(t, fakes, {
     redisUrl: redis.url,
     keys: [{ id: 'alice', key: ALICE, rpm: 100 }],
-    models: [{ name: 'fast', targets: ['deepseek/deepseek-chat'] }]
+    models: [{ name: 'fast', targets: ['deepseek/deepseek-chat'] }],
+    // A slow answer while Redis is up is not the outage under test.
+    cache: { embeddings: { timeout: '2s' } }
   }, logLines)
   const bob = await createKey(app, {})
   const embed = async (key: string) => await app.inject({ method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'zhipu/embedding-3', input: ['one', 'two'] } })

@@ -120,7 +120,7 @@ t.test('an unknown route is a 404 error', async (t) => {
 })
 
 t.test('a POST to an unknown route is a 404 error, not a body validation error', async (t) => {
-  assertError(t, await app.inject({ method: 'POST', url: '/v1/completions', payload: {} }), 404, { code: 'unknown_route' })
+  assertError(t, await app.inject({ method: 'POST', url: '/v1/audio/speech', payload: {} }), 404, { code: 'unknown_route' })
 })
 
 t.test('GET on the POST-only chat route is a 404 error naming the method', async (t) => {
