@@ -93,4 +93,5 @@ t.test('the image: health check on /healthz at the port it exposes, labels, and 
   t.match(dockerfile, /LABEL org\.opencontainers\.image\.title="qiao"/)
   t.match(dockerfile, /CMD \["node", "dist\/src\/server\.js"\]/)
   t.match(dockerfile, /USER node/)
+  for (const folder of ['src', 'plugins', 'console']) t.match(dockerfile, new RegExp(`COPY ${folder} \\./${folder}\\n`), `the build stage has ${folder}/, which npm run build reads`)
 })
