@@ -15,6 +15,8 @@ export interface Pricing {
    * a target has no price (a money budget must never leak).
    */
   estimateNanos: (model: string, tokens: number) => number | Promise<number>
+  /** The request's cost as a decimal string, priced now (a stream's usage is known at its last chunk). */
+  costNow: (request: FastifyRequest) => string | undefined
   /** Served model ids (`provider/model`) that have no price. */
   unpriced: (served: ListedModel[], typeOf: (providerId: string) => ProviderType | undefined) => string[]
 }
@@ -70,6 +72,10 @@ export default fp(async (app) => {
   app.decorate('pricing', {
     currency: app.config.pricing.currency,
     priceOf,
+    costNow: (request) => {
+      price(request)
+      return request.qiao.cost !== undefined ? formatNanos(request.qiao.cost) : undefined
+    },
     estimateNanos: (model, tokens) => {
       const targets = app.modelRouter.resolve(model)
       return Array.isArray(targets) ? estimateFor(model, tokens, targets) : targets.then((resolved) => estimateFor(model, tokens, resolved))

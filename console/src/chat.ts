@@ -8,7 +8,7 @@ export async function chat (model: string, content: string, options: { stream: b
   const res = await fetch('/v1/chat/completions', {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-qiao-include-cost': 'true' },
     body: JSON.stringify({
       model,
       messages: [{ role: 'user', content }],
@@ -33,6 +33,9 @@ export async function chat (model: string, content: string, options: { stream: b
     const events = buffer.split('\n\n')
     buffer = events.pop() ?? ''
     for (const event of events) {
+      // The gateway's cost of a stream arrives as a comment before [DONE]: its headers left before the usage.
+      const cost = /^: x-qiao-cost (\S+)$/m.exec(event)?.[1]
+      if (cost !== undefined) outcome.cost = cost
       const data = event.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('')
       if (data === '' || data === '[DONE]') continue
       const chunk = JSON.parse(data) as Chunk

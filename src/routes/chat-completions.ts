@@ -1,6 +1,6 @@
 // POST /v1/chat/completions: the chat core's answer as JSON, or its chunks as OpenAI's server-sent events.
 import { Readable } from 'node:stream'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../schemas/chat-completions.js'
 import { errorResponses } from '../schemas/error.js'
 import type { ChatCompletionRequest } from '../schemas/openai-types.js'
@@ -9,11 +9,22 @@ import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
 
 export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
 
-/** OpenAI's framing: a failure after the first byte ends the stream with an error event, never a fake [DONE]. */
-const OPENAI_EVENTS = {
-  batch: encodeSseBatch,
-  end: () => SSE_DONE,
-  error: (error: { toBody: () => { error: Parameters<typeof encodeSseError>[0] } }) => encodeSseError(error.toBody().error)
+/**
+ * OpenAI's framing: a failure after the first byte ends the stream with an error event, never a fake [DONE].
+ * A client that sends `x-qiao-include-cost: true` (the console's playground) also gets the cost before [DONE],
+ * as an SSE comment (`: x-qiao-cost 0.0031`): the headers left long before the usage was known. Opt-in, so
+ * that clients which read every event as `data:` never see it.
+ */
+function openaiEvents (request: FastifyRequest) {
+  const withCost = request.headers['x-qiao-include-cost'] === 'true'
+  return {
+    batch: encodeSseBatch,
+    end: () => {
+      const cost = withCost ? request.server.pricing.costNow(request) : undefined
+      return cost !== undefined ? `: x-qiao-cost ${cost}\n\n${SSE_DONE}` : SSE_DONE
+    },
+    error: (error: { toBody: () => { error: Parameters<typeof encodeSseError>[0] } }) => encodeSseError(error.toBody().error)
+  }
 }
 
 export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app, { hide = false }) => {
@@ -30,6 +41,6 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
     if (body.stream !== true) return await chatCompletion(request, reply, body)
     const stream = await chatStream(request, reply, body)
     void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(frontEvents(request, reply, stream, OPENAI_EVENTS)))
+    return await reply.send(Readable.from(frontEvents(request, reply, stream, openaiEvents(request))))
   })
 }

@@ -97,6 +97,7 @@ t.test('every page works for the master at desktop and phone widths; the playgro
   await page.waitForSelector('[data-test=call-facts]')
   t.ok(((await page.textContent('[data-test=answer]')) ?? '').length > 0, 'the streamed answer is shown')
   t.match((await page.textContent('[data-test=call-facts]')) ?? '', /deepseek/, 'with the provider that served it')
+  t.match((await page.textContent('[data-test=cost]')) ?? '', /^\d+(\.\d+)?$/, 'and what the streamed call cost')
 
   await page.goto(`${base}/console#/providers`)
   await page.click('[data-provider=deepseek] [data-test=test]')

@@ -90,3 +90,22 @@ t.test('embedding inputs served from the cache cost nothing and record what they
   const report = (await app.inject({ url: '/admin/usage?group_by=key', headers: { authorization: 'Bearer master-key-0123456789abcdef' } })).json()
   t.match(report.totals, { cost: '0.00015', saved_cost: '0.00015', cached_inputs: 3, requests: 3 }, 'the cache saved 300 tokens at 0.5 per 1M')
 })
+
+t.test('a stream carries its cost in an SSE comment before [DONE] when the client asks for it', async (t) => {
+  const app = await gateway(t, fakes, { keys: [{ id: 'alice', key: ALICE }], pricing }, [])
+  const base = await listen(app)
+  fakes.deepseek.enqueue(CACHED)
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json', 'x-qiao-include-cost': 'true' },
+    body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }], stream: true })
+  })
+  t.match(await res.text(), /\n\n: x-qiao-cost 0\.0031\n\ndata: \[DONE\]\n\n$/)
+  fakes.deepseek.enqueue(CACHED)
+  const plain = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }], stream: true })
+  })
+  t.notMatch(await plain.text(), /x-qiao-cost/, 'without asking, the stream is OpenAI\'s exactly')
+})

@@ -46,7 +46,7 @@ export function PlaygroundPage () {
           <dt>{t('provider')}</dt><dd>{outcome.provider} {outcome.model}</dd>
           <dt>{t('attempts')}</dt><dd>{outcome.attempts || '–'}</dd>
           <dt>{t('tokens')}</dt><dd>{outcome.tokens ?? '–'}</dd>
-          <dt>{t('cost')}</dt><dd>{outcome.cost !== '' ? outcome.cost : t('cost_in_usage')}</dd>
+          <dt>{t('cost')}</dt><dd data-test='cost'>{outcome.cost !== '' ? outcome.cost : t('cost_in_usage')}</dd>
         </dl>
       )}
     </section>
