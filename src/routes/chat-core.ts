@@ -24,13 +24,16 @@ function identityOf (model: string): { id: string, created: number, model: strin
   return { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model }
 }
 
+/** What both kinds of call start from: the model's targets, the call's signal, the prompt's estimate. */
+async function begin (request: FastifyRequest, reply: FastifyReply, body: ChatCompletionRequest) {
+  request.qiao.model = body.model
+  const targets = await request.server.modelRouter.resolve(body.model)
+  return { app: request.server, targets, ctx: callContext(request, reply), prompt: () => estimatePromptTokens(body) }
+}
+
 /** A whole answer: usage and the serving target are recorded on the request. */
 export async function chatCompletion (request: FastifyRequest, reply: FastifyReply, body: ChatCompletionRequest): Promise<ChatCompletion> {
-  const app = request.server
-  request.qiao.model = body.model
-  const targets = await app.modelRouter.resolve(body.model)
-  const ctx = callContext(request, reply)
-  const prompt = () => estimatePromptTokens(body)
+  const { app, targets, ctx, prompt } = await begin(request, reply, body)
   const served = await app.resilientCaller.call(targets, ctx.signal, async (t, signal) => {
     markAttempt(request, t, prompt)
     return await t.adapter.chat({ ...body, model: t.upstreamModel }, { ...ctx, signal })
@@ -47,11 +50,7 @@ export async function chatCompletion (request: FastifyRequest, reply: FastifyRep
  * recorded as it arrives; a client that leaves pays the prompt and the chunks sent so far.
  */
 export async function chatStream (request: FastifyRequest, reply: FastifyReply, body: ChatCompletionRequest): Promise<ChatStream> {
-  const app = request.server
-  request.qiao.model = body.model
-  const targets = await app.modelRouter.resolve(body.model)
-  const ctx = callContext(request, reply)
-  const prompt = () => estimatePromptTokens(body)
+  const { app, targets, ctx, prompt } = await begin(request, reply, body)
   const progress = { completionChunks: 0 }
   const served = await app.resilientCaller.call(targets, ctx.signal,
     async (t, signal) => {
