@@ -15,7 +15,7 @@ export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8',
  * as an SSE comment (`: x-qiao-cost 0.0031`): the headers left long before the usage was known. Opt-in, so
  * that clients which read every event as `data:` never see it.
  */
-function openaiEvents (request: FastifyRequest) {
+export function openaiEvents (request: FastifyRequest) {
   const withCost = request.headers['x-qiao-include-cost'] === 'true'
   return {
     batch: encodeSseBatch,

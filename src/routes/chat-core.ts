@@ -13,12 +13,15 @@ import { toClientChunks } from '../streaming/chat-stream.js'
 import { primeStream } from '../streaming/prime-stream.js'
 import { callContext, markAttempt, markServedBy } from './call-context.js'
 
-export interface ChatStream {
-  /** Client-shaped chunk batches (one id/created/model, role once, finish reasons, tool calls announced first). */
-  batches: AsyncIterable<ChatCompletionChunk[]>
+/** A stream a front encodes: client-shaped batches of its chunks. */
+export interface FrontStream<T> {
+  batches: AsyncIterable<T[]>
   /** Whether the stream's source ended because the client left (and not at the shutdown deadline). */
   cancelledByClient: () => boolean
 }
+
+/** Chat chunk batches: one id/created/model, role once, finish reasons, tool calls announced first. */
+export type ChatStream = FrontStream<ChatCompletionChunk>
 
 function identityOf (model: string): { id: string, created: number, model: string } {
   return { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model }
@@ -73,11 +76,11 @@ export async function chatStream (request: FastifyRequest, reply: FastifyReply, 
  * Drives a front's event encoder over a chat stream: one string (one write) per batch, the first-chunk time
  * recorded, and a failure after the start classified and handed to the front's own error event.
  */
-export async function * frontEvents (
+export async function * frontEvents<T> (
   request: FastifyRequest,
   reply: FastifyReply,
-  stream: ChatStream,
-  encode: { batch: (chunks: ChatCompletionChunk[]) => string, end: () => string, error: (error: GatewayError) => string }
+  stream: FrontStream<T>,
+  encode: { batch: (chunks: T[]) => string, end: () => string, error: (error: GatewayError) => string }
 ): AsyncGenerator<string> {
   try {
     for await (const batch of stream.batches) {

@@ -3,9 +3,8 @@
 // chat; JSON, or OpenAI's `text_completion` server-sent events with usage only when the client asked for it.
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { InvalidRequestError } from '../errors/gateway-error.js'
-import { toGatewayError } from '../errors/to-openai-error.js'
 import { estimatePromptTokens } from '../limits/estimate.js'
 import type { TextCompletion, TextCompletionRequest } from '../providers/types.js'
 import { guardStream } from '../routing/guard-stream.js'
@@ -13,9 +12,9 @@ import type { RouteTarget } from '../routing/model-router.js'
 import { CompletionRequestSchema, CompletionResponseSchema, type CompletionRequest } from '../schemas/completions.js'
 import { errorResponses } from '../schemas/error.js'
 import { primeStream } from '../streaming/prime-stream.js'
-import { encodeSseBatch, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
-import { callContext, markAttempt, markServedBy, type RequestCall } from './call-context.js'
-import { SSE_HEADERS } from './chat-completions.js'
+import { callContext, markAttempt, markServedBy } from './call-context.js'
+import { openaiEvents, SSE_HEADERS } from './chat-completions.js'
+import { frontEvents } from './chat-core.js'
 
 type CapableAdapter = RouteTarget['adapter'] & Required<Pick<RouteTarget['adapter'], 'completion' | 'completionStream'>>
 
@@ -55,7 +54,8 @@ export const completionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (
     markServedBy(request, reply, served.target, served.attempts)
     const rewrite = { ...identity, includeUsage: body.stream_options?.include_usage === true, progress }
     void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(events(request, reply, ctx, clientChunks(served.value.chunks, request, rewrite))))
+    const stream = { batches: clientChunks(served.value.chunks, request, rewrite), cancelledByClient: ctx.cancelledByClient }
+    return await reply.send(Readable.from(frontEvents(request, reply, stream, openaiEvents(request))))
   })
 }
 
@@ -83,24 +83,4 @@ async function * clientChunks (source: AsyncIterable<TextCompletion[]>, request:
     if (out.length > 0) yield out
   }
   if (r.includeUsage && usage !== undefined && usage !== null) yield [{ ...identity, choices: [], usage }]
-}
-
-/** SSE frames, [DONE] on success; a failure after the first byte is an error event (the openai client raises it). */
-async function * events (request: FastifyRequest, reply: FastifyReply, ctx: RequestCall, batches: AsyncIterable<TextCompletion[]>): AsyncGenerator<string> {
-  try {
-    for await (const batch of batches) {
-      request.qiao.firstChunkMs ??= reply.elapsedTime
-      yield encodeSseBatch(batch)
-    }
-    yield SSE_DONE
-  } catch (err) {
-    if (ctx.cancelledByClient()) {
-      request.qiao.failure = 'caller_cancelled'
-      return
-    }
-    const error = toGatewayError(err)
-    request.qiao.failure = error.failure
-    request.log.warn({ code: error.code, failure: error.failure, message: error.message }, 'stream failed after it started')
-    yield encodeSseError(error.toBody().error)
-  }
 }
