@@ -17,8 +17,8 @@ export interface Pricing {
   estimateNanos: (model: string, tokens: number) => number | Promise<number>
   /** The request's cost as a decimal string, priced now (a stream's usage is known at its last chunk). */
   costNow: (request: FastifyRequest) => string | undefined
-  /** Served model ids (`provider/model`) that have no price. */
-  unpriced: (served: ListedModel[], typeOf: (providerId: string) => ProviderType | undefined) => string[]
+  /** Logs one warning listing the served models (`provider/model`) that have no price; returns them. */
+  warnUnpriced: (served: ListedModel[]) => string[]
 }
 
 declare module 'fastify' {
@@ -34,6 +34,7 @@ declare module 'fastify' {
  */
 export default fp(async (app) => {
   const prices = new Prices(app.config.pricing.models)
+  const typeOf = new Map<string, ProviderType>(app.config.providers.map((p) => [p.id, p.type]))
   const priceOf = (target: RouteTarget): Price | undefined => prices.of(target.adapter.id, target.adapter.type, target.upstreamModel)
 
   function price (request: FastifyRequest): void {
@@ -80,9 +81,13 @@ export default fp(async (app) => {
       const targets = app.modelRouter.resolve(model)
       return Array.isArray(targets) ? estimateFor(model, tokens, targets) : targets.then((resolved) => estimateFor(model, tokens, resolved))
     },
-    unpriced: (served, typeOf) => served.filter(({ id, ownedBy }) => {
-      const type = typeOf(ownedBy)
-      return type !== undefined && prices.of(ownedBy, type, id.slice(ownedBy.length + 1)) === undefined
-    }).map(({ id }) => id)
+    warnUnpriced: (served) => {
+      const unpriced = served.filter(({ id, ownedBy }) => {
+        const type = typeOf.get(ownedBy)
+        return type !== undefined && prices.of(ownedBy, type, id.slice(ownedBy.length + 1)) === undefined
+      }).map(({ id }) => id)
+      if (unpriced.length > 0) app.log.warn({ models: unpriced }, `${unpriced.length} served models have no price (cost 0, refused to keys with a money budget): set pricing.models`)
+      return unpriced
+    }
   })
 }, { name: 'pricing', dependencies: ['config', 'request-context'], fastify: '5.x' })

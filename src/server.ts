@@ -38,9 +38,7 @@ async function main (): Promise<void> {
     providers: config.providers.map((p) => `${p.id} (${p.type})`),
     models: served.map((m) => m.id)
   }, `serving ${served.length} models from ${config.providers.length} providers`)
-  const types = new Map(config.providers.map((p) => [p.id, p.type]))
-  const unpriced = app.pricing.unpriced(served, (id) => types.get(id))
-  if (unpriced.length > 0) app.log.warn({ models: unpriced }, `${unpriced.length} served models have no price (cost 0, refused to keys with a money budget): set pricing.models`)
+  app.pricing.warnUnpriced(served)
 }
 
 main().catch((err: unknown) => {

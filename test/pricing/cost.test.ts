@@ -67,11 +67,18 @@ t.test('a stream is priced when it ends, and so is a stream the client left', as
 })
 
 t.test('a model without a price has no cost header and costs nothing', async (t) => {
-  const app = await gateway(t, fakes, { pricing: { currency: 'USD', models: {} }, providers: [{ id: 'other', type: 'openai', baseUrl: fakes.deepseek.baseUrl, apiKey: 'sk-deepseek-test', models: ['deepseek-chat'] }], models: [] }, [])
+  const logLines: string[] = []
+  const app = await gateway(t, fakes, {
+    pricing: { currency: 'USD', models: {} },
+    providers: [{ id: 'other', type: 'openai', baseUrl: fakes.deepseek.baseUrl, apiKey: 'sk-deepseek-test', models: ['deepseek-chat'] }, { id: 'deepseek', type: 'deepseek', baseUrl: fakes.deepseek.baseUrl, apiKey: 'sk-deepseek-test', models: ['deepseek-chat'] }],
+    models: []
+  }, logLines)
   const client = openai(await listen(app), { apiKey: 'master-key-0123456789abcdef' })
   const { response } = await client.chat.completions.create({ model: 'other/deepseek-chat', messages: [{ role: 'user', content: 'hi' }] }).withResponse()
   t.equal(response.headers.get('x-qiao-cost'), null)
-  t.same(app.pricing.unpriced([{ id: 'other/deepseek-chat', ownedBy: 'other' }], () => 'openai'), ['other/deepseek-chat'], 'listed among the unpriced models')
+  t.same(app.pricing.warnUnpriced(await app.modelRouter.list()), ['other/deepseek-chat'], 'only the unpriced model is listed (deepseek\'s is built in)')
+  const warnings = logLines.map((l) => JSON.parse(l) as { level: number, msg: string, models?: string[] }).filter((l) => l.level === 40)
+  t.match(warnings, [{ msg: /^1 served models have no price/, models: ['other/deepseek-chat'] }], 'one warning line at start')
 })
 
 t.test('embedding inputs served from the cache cost nothing and record what they saved', async (t) => {
