@@ -19,7 +19,7 @@ export default fp(async (app) => {
   let cache: EmbeddingCache | undefined
   if (settings.enabled) {
     const ttlMs = durationMs(settings.ttl)
-    const store = app.redis !== undefined ? new RedisVectorStore(app.redis, ttlMs) : new MemoryVectorStore(settings.maxBytes)
+    const store = app.redis !== undefined ? new RedisVectorStore(app.redis, ttlMs, { clusterKeyPrefix: app.redisTopology === 'cluster' ? app.config.redis.keyPrefix : undefined }) : new MemoryVectorStore(settings.maxBytes)
     cache = new EmbeddingCache(store, {
       ttlMs,
       timeoutMs: durationMs(settings.timeout ?? '50ms'),

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { hkdfSync, randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../src/redis/connect.js'
 import { PermissionDeniedError } from '../src/errors/gateway-error.js'
 
 /** Who a console session stands for: the master key, or one gateway key (by id, never the key itself). */
@@ -50,7 +50,7 @@ function memoryRecords (): SessionRecords {
   }
 }
 
-function redisRecords (redis: Redis): SessionRecords {
+function redisRecords (redis: RedisClient): SessionRecords {
   const key = (sid: string) => `console-session:{${sid}}`
   return {
     put: async (sid, identity) => { await redis.set(key(sid), JSON.stringify(identity), 'EX', TTL_S) },

@@ -32,10 +32,7 @@ export interface BuildOptions {
 }
 
 async function redisStatus (app: FastifyInstance): Promise<'up' | 'down' | 'disabled'> {
-  if (app.redis === undefined) return 'disabled'
-  if (app.redis.status !== 'ready') return 'down'
-  const pong = await Promise.race([app.redis.ping(), new Promise((resolve) => setTimeout(resolve, 200).unref())])
-  return pong === 'PONG' ? 'up' : 'down'
+  return app.redisReport === undefined ? 'disabled' : (await app.redisReport.read()).state
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -71,7 +68,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(swagger)
   await app.register(consolePlugin)
 
-  await app.register(healthRoutes, { checks: [{ name: 'redis', check: async () => await redisStatus(app) }] })
+  await app.register(healthRoutes, { checks: [{ name: 'redis', check: async () => await redisStatus(app) }], redis: async () => await app.redisReport?.read() })
   await app.register(adminRoutes)
   for (const [prefix, hide] of [['/v1', false], ['', true]] as const) {
     await app.register(async (api) => {

@@ -1,5 +1,5 @@
 // Where keys made through the admin API live: Redis when configured (every replica sees them), else this process.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connect.js'
 import type { KeyRecord } from './key-record.js'
 
 export interface AdminKeyBackend {
@@ -43,71 +43,70 @@ export class MemoryAdminKeys implements AdminKeyBackend {
   }
 }
 
-// Two hashes: `auth:keys` maps a key's hash to its JSON record, `auth:key-ids` maps an id to the hash.
-const BY_HASH = 'auth:keys'
-const BY_ID = 'auth:key-ids'
-
-const ADD = `
-if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-return 1`
-
-const BY_ID_JSON = `
-local hash = redis.call('HGET', KEYS[2], ARGV[1])
-if not hash then return false end
-return redis.call('HGET', KEYS[1], hash)`
+// One record per key, tagged by its id (`auth:key:{id}`), an index from the secret's hash to the id
+// (`auth:key-hash:{hash}`) and a set of ids for listing: every command touches one key, so the layout works
+// the same on one server and on a Redis Cluster, and keys spread over its slots.
+export const recordKey = (id: string): string => `auth:key:{${id}}`
+export const hashIndexKey = (hash: string): string => `auth:key-hash:{${hash}}`
+export const KEY_IDS = 'auth:key-id-set'
 
 // Writes only if the record is still the one the change was computed from (another replica may be patching it).
 const COMPARE_AND_SET = `
-local hash = redis.call('HGET', KEYS[2], ARGV[1])
-if not hash or redis.call('HGET', KEYS[1], hash) ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], hash, ARGV[3])
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
 return 1`
 
 const MAX_ATTEMPTS = 10
 
-const REMOVE = `
-local hash = redis.call('HGET', KEYS[2], ARGV[1])
-if not hash then return false end
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[1], hash)
-return hash`
-
 export class RedisAdminKeys implements AdminKeyBackend {
   readonly shared = true
-  constructor (private readonly redis: Redis) {}
+  constructor (private readonly redis: RedisClient) {}
 
   async byHash (hash: string) {
-    const json = await this.redis.hget(BY_HASH, hash)
-    return json === null ? undefined : JSON.parse(json) as KeyRecord
+    const id = await this.redis.get(hashIndexKey(hash))
+    if (id === null) return undefined
+    const record = await this.byId(id)
+    // An index entry left behind by a removal that did not finish points at nothing, or at another key.
+    return record?.hash === hash ? record : undefined
   }
 
   async byId (id: string) {
-    const json = await this.redis.eval(BY_ID_JSON, 2, BY_HASH, BY_ID, id) as string | null
+    const json = await this.redis.get(recordKey(id))
     return json === null ? undefined : JSON.parse(json) as KeyRecord
   }
 
   async update (id: string, change: (current: KeyRecord) => KeyRecord) {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const json = await this.redis.eval(BY_ID_JSON, 2, BY_HASH, BY_ID, id) as string | null
+      const json = await this.redis.get(recordKey(id))
       if (json === null) return undefined
       const current = JSON.parse(json) as KeyRecord
       const next = { ...change(current), hash: current.hash }
-      if (await this.redis.eval(COMPARE_AND_SET, 2, BY_HASH, BY_ID, id, json, JSON.stringify(next)) === 1) return next
+      if (await this.redis.eval(COMPARE_AND_SET, 1, recordKey(id), json, JSON.stringify(next)) === 1) return next
     }
     throw new Error(`key '${id}' kept changing during ${MAX_ATTEMPTS} attempts to update it`)
   }
 
   async list () {
-    return (await this.redis.hvals(BY_HASH)).map((json) => JSON.parse(json) as KeyRecord)
+    const ids = (await this.redis.smembers(KEY_IDS)).sort()
+    const records = await Promise.all(ids.map(async (id) => await this.byId(id)))
+    return records.filter((r): r is KeyRecord => r !== undefined)
   }
 
   async add (record: KeyRecord) {
-    return await this.redis.eval(ADD, 2, BY_HASH, BY_ID, record.id, record.hash, JSON.stringify(record)) === 1
+    // Listed first: a key that exists is always listed. Usable once its hash is indexed, the last step.
+    await this.redis.sadd(KEY_IDS, record.id)
+    if (await this.redis.set(recordKey(record.id), JSON.stringify(record), 'NX') !== 'OK') return false
+    await this.redis.set(hashIndexKey(record.hash), record.id)
+    return true
   }
 
   async remove (id: string) {
-    const hash = await this.redis.eval(REMOVE, 2, BY_HASH, BY_ID, id) as string | null
-    return hash ?? undefined
+    const record = await this.byId(id)
+    if (record === undefined) return undefined
+    // The record goes first: from then on the key is refused on every replica, whatever happens next.
+    if (await this.redis.del(recordKey(id)) === 0) return undefined
+    await this.redis.del(hashIndexKey(record.hash))
+    await this.redis.srem(KEY_IDS, id)
+    return record.hash
   }
 }

@@ -1,5 +1,5 @@
 // Where teams made through the admin API live: Redis when configured (every replica sees them), else this process.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connect.js'
 import type { TeamRecord } from './team-record.js'
 
 export interface AdminTeamBackend {
@@ -48,7 +48,7 @@ redis.call('SET', KEYS[1], ARGV[2])
 return 1`
 
 export class RedisAdminTeams implements AdminTeamBackend {
-  constructor (private readonly redis: Redis) {}
+  constructor (private readonly redis: RedisClient) {}
 
   async get (id: string) {
     const json = await this.redis.get(teamKey(id))

@@ -3,6 +3,9 @@ export const ENV_OVERRIDES = {
   HOST: 'server.host',
   PORT: 'server.port',
   REDIS_URL: 'redis.url',
+  REDIS_CLUSTER: 'redis.cluster',
+  REDIS_SENTINEL_NAME: 'redis.sentinel.name',
+  REDIS_SENTINEL_NODES: 'redis.sentinel.nodes',
   LOG_LEVEL: 'log.level',
   QIAO_MASTER_KEY: 'auth.masterKey',
   QIAO_WORKERS: 'server.workers'

@@ -12,20 +12,27 @@ const NUMBER = /^-?\d+(\.\d+)?$/
 export function applyEnvOverrides (merged: unknown, env: Env): { config: unknown, origins: Origins } {
   const origins = new Map<string, string>()
   if (merged === null || typeof merged !== 'object') return { config: merged, origins }
-  const config = merged as Record<string, Record<string, unknown>>
+  const config = merged as Record<string, unknown>
   for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name]
     if (value === undefined || value === '') continue
-    const [section, key] = path.split('.') as [string, string]
-    if (typeof config[section] !== 'object' || config[section] === null) config[section] = {}
-    config[section][key] = coerce(schemaAt(ConfigSchema, [section, key]), value)
-    origins.set(`/${section}/${key}`, name)
+    const keys = path.split('.')
+    const last = keys.pop() as string
+    let node = config
+    for (const key of keys) {
+      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {}
+      node = node[key] as Record<string, unknown>
+    }
+    node[last] = coerce(schemaAt(ConfigSchema, [...keys, last]), value)
+    origins.set(`/${[...keys, last].join('/')}`, name)
   }
   return { config, origins }
 }
 
 function coerce (schema: TSchema | undefined, text: string): unknown {
   if (schema === undefined) return text
+  // A list is written comma-separated: REDIS_CLUSTER=redis://a:6379,redis://b:6379
+  if (KindGuard.IsArray(schema)) return text.split(',').map((item) => item.trim()).filter((item) => item !== '')
   if (NUMBER.test(text) && accepts(schema, (s) => KindGuard.IsInteger(s) || KindGuard.IsNumber(s))) return Number(text)
   if ((text === 'true' || text === 'false') && accepts(schema, KindGuard.IsBoolean)) return text === 'true'
   return text

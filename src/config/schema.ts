@@ -8,6 +8,8 @@ const Duration = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern:
   description: 'milliseconds or a string with a unit such as 250ms, 30s, 5m, 2h or 30d'
 })
 const Optional = <T extends TSchema>(schema: T) => Type.Optional(schema)
+// Password, user name and TLS (rediss://) come from the URL.
+const RedisUrl = Type.String({ pattern: '^rediss?://', description: 'a URL starting with redis:// or rediss://' })
 
 export const PROVIDER_TYPES = ['deepseek', 'zhipu', 'modelscope', 'ollama', 'openai'] as const
 export const ProviderTypeSchema = Type.Union(PROVIDER_TYPES.map((name) => Type.Literal(name)))
@@ -120,8 +122,15 @@ export const ConfigSchema = Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))
   }, Strict),
   redis: Type.Object({
-    url: Optional(Type.String({ pattern: '^rediss?://', description: 'a URL starting with redis:// or rediss://' })),
-    keyPrefix: Type.String()
+    url: Optional(RedisUrl),
+    /** Seed nodes of a Redis Cluster; the client learns the rest. */
+    cluster: Optional(Type.Array(RedisUrl, { minItems: 1 })),
+    /** Sentinels watching the master called `name`. */
+    sentinel: Optional(Type.Object({
+      name: Type.String({ minLength: 1 }),
+      nodes: Type.Array(RedisUrl, { minItems: 1 })
+    }, Strict)),
+    keyPrefix: Type.String({ pattern: '^[^{}]*$', description: 'text without { or } (braces would change which Cluster slot a key lands in)' })
   }, Strict),
   providers: Type.Array(ProviderSchema),
   models: Type.Array(AliasSchema),

@@ -36,5 +36,7 @@ export function checkSemantics (config: Config): string[] {
     teamIds.add(team.id)
     if (team.budget !== undefined && team.budget.tokens === undefined && team.budget.amount === undefined) problems.push(`teams[${i}].budget: give tokens, amount or both`)
   })
+  const topologies = (['url', 'cluster', 'sentinel'] as const).filter((field) => config.redis[field] !== undefined)
+  if (topologies.length > 1) problems.push(`redis: give one of url, cluster or sentinel, not ${topologies.join(' and ')}`)
   return problems
 }

@@ -1,5 +1,5 @@
 // The counters one admission checks: per owner (the key, then its team) rpm and tpm over sliding minutes,
-// and a budget per calendar period in tokens and/or money (nanos). Names keep the key-only ones unchanged.
+// and a budget per calendar period in tokens and/or money (nanos).
 import type { BudgetConfig } from '../config/schema.js'
 import { toNanos } from '../pricing/money.js'
 import type { WindowCheck } from './counter-store.js'
@@ -37,8 +37,9 @@ export interface Estimate {
 
 const DAY_MS = 86_400_000
 
-export function counterName (owner: LimitOwner, what: 'rpm' | 'tpm' | 'budget' | 'spend'): string {
-  return owner.scope === 'key' ? `limits:${what}:${owner.id}` : `limits:team:${what}:${owner.id}`
+/** `limits:{key:alice}:rpm`: an owner's counters share a hash tag, so one owner's check is one Redis Cluster slot. */
+export function counterName (owner: Pick<LimitOwner, 'scope' | 'id'>, what: 'rpm' | 'tpm' | 'budget' | 'spend'): string {
+  return `limits:{${owner.scope}:${owner.id}}:${what}`
 }
 
 export function checksFor (owners: LimitOwner[], estimate: Estimate, now: number): Named[] {

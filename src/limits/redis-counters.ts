@@ -1,7 +1,11 @@
-// The limit counters in Redis, shared by every replica. One Lua script per admission check keeps the
-// read-compare-charge of all of a key's limits atomic.
-import type { Redis } from 'ioredis'
+// The limit counters in Redis, shared by every replica. One Lua script per owner (the key, its team) keeps
+// the read-compare-charge of that owner's limits atomic; an owner's counters share a hash tag, so each script
+// touches one Redis Cluster slot. The owners' scripts run side by side (one round trip); when one refuses,
+// the charges of the others are taken back, so a refused request is charged by none.
+import type { RedisClient } from '../redis/connect.js'
+import { hashTag } from '../redis/slots.js'
 import type { CheckResult, CounterStore, WindowCheck } from './counter-store.js'
+import type { WindowState } from './windows.js'
 
 // KEYS: per check, its current and previous counter. ARGV: per check, limit, need, cost, prevWeight, ttlMs.
 const CHECK = `
@@ -38,13 +42,36 @@ interface LimitCommands {
 export class RedisCounters implements CounterStore {
   private readonly commands: LimitCommands
 
-  constructor (private readonly redis: Redis) {
+  constructor (private readonly redis: RedisClient) {
     redis.defineCommand('qiaoLimitCheck', { lua: CHECK })
     redis.defineCommand('qiaoLimitAdjust', { numberOfKeys: 1, lua: ADJUST })
     this.commands = redis as unknown as LimitCommands
   }
 
   async check (checks: WindowCheck[]): Promise<CheckResult> {
+    const groups = new Map<string, number[]>()
+    checks.forEach((check, i) => {
+      const tag = hashTag(check.key)
+      groups.set(tag, [...groups.get(tag) ?? [], i])
+    })
+    const owners = [...groups.values()]
+    const results = await Promise.all(owners.map(async (indices) => await this.checkOne(indices.map((i) => checks[i] as WindowCheck))))
+    const allowed = results.every((r) => r.allowed)
+    const states = new Array<WindowState>(checks.length)
+    await Promise.all(owners.map(async (indices, g) => {
+      const result = results[g] as CheckResult
+      const undo = !allowed && result.allowed
+      indices.forEach((index, j) => {
+        const state = result.states[j] as WindowState
+        // Reported as before the charge, like a refused owner's.
+        states[index] = undo ? { current: state.current - (checks[index] as WindowCheck).cost, previous: state.previous } : state
+      })
+      if (undo) await Promise.all(indices.map(async (index) => { const c = checks[index] as WindowCheck; await this.adjust(c.key, -c.cost) }))
+    }))
+    return { allowed, states }
+  }
+
+  private async checkOne (checks: WindowCheck[]): Promise<CheckResult> {
     const keys = checks.flatMap((c) => [c.key, c.prevKey])
     const args = checks.flatMap((c) => [c.limit, c.need, c.cost, c.prevWeight, Math.ceil(c.ttlMs)])
     const reply = await this.commands.qiaoLimitCheck(keys.length, ...keys, ...args)

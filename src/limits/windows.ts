@@ -8,7 +8,7 @@ export const MINUTE_MS = 60_000
 
 export interface WindowState { current: number, previous: number }
 
-/** The check of a per-minute limit for `name` (e.g. `limits:rpm:alice`) at `now`. */
+/** The check of a per-minute limit for `name` (e.g. `limits:{key:alice}:rpm`) at `now`. */
 export function minuteCheck (name: string, now: number, limit: number, need: number, cost: number): WindowCheck & { elapsedMs: number } {
   const index = Math.floor(now / MINUTE_MS)
   const elapsedMs = now - index * MINUTE_MS

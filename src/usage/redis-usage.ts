@@ -1,11 +1,11 @@
 // Usage buckets as Redis hashes `usage:<hour>`, incremented with HINCRBY and expiring `retention` after the hour.
 // Each hour's commands go in a pipeline of their own, and reads are single-key commands: a Redis Cluster client
 // sends a pipeline to one node, and different hours may live on different nodes.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connect.js'
 import { HOUR_MS, type HourlyCounts, type UsageStore } from './usage-store.js'
 
 export class RedisUsage implements UsageStore {
-  constructor (private readonly redis: Redis, private readonly retentionMs: number) {}
+  constructor (private readonly redis: RedisClient, private readonly retentionMs: number) {}
 
   async add (counts: HourlyCounts): Promise<void> {
     await Promise.all([...counts].map(async ([hour, fields]) => {

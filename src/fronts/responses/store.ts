@@ -1,7 +1,7 @@
 // Stored responses, for previous_response_id, GET, DELETE and input_items: Redis when configured (every replica
 // sees them), else this process. A record holds the whole conversation up to that response (the items it took as
 // input, its own output in `response.output`), so continuing one is a single read.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../redis/connect.js'
 import { LRUCache } from 'lru-cache'
 import type { ResponseItem, ResponseObject } from './types.js'
 
@@ -40,7 +40,7 @@ export class MemoryResponseStore implements ResponseStore {
 const keyOf = (id: string) => `responses:{${id}}`
 
 export class RedisResponseStore implements ResponseStore {
-  constructor (private readonly redis: Redis, private readonly ttlMs: number) {}
+  constructor (private readonly redis: RedisClient, private readonly ttlMs: number) {}
 
   async save (record: StoredResponse) {
     await this.redis.set(keyOf(record.response.id), JSON.stringify(record), 'PX', this.ttlMs)

@@ -1,0 +1,79 @@
+// One client for the three ways Redis is run: one server (`redis.url`), a Cluster (`redis.cluster`, seed
+// nodes) and a master behind Sentinel (`redis.sentinel`). All three fail fast while Redis is away (no offline
+// queue) so callers fall back at once, and keep reconnecting in the background.
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis'
+import type { Config } from '../config/schema.js'
+
+export type RedisClient = Redis | Cluster
+export type Topology = 'server' | 'cluster' | 'sentinel'
+
+const CONNECT_TIMEOUT_MS = 2_000
+const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1_000)
+
+export interface Address { host: string, port: number }
+
+/** Host, port and credentials of a redis:// or rediss:// URL. */
+export function parseRedisUrl (url: string): Address & { username?: string, password?: string, tls: boolean } {
+  const parsed = new URL(url)
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port === '' ? 6379 : Number(parsed.port),
+    ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {}),
+    tls: parsed.protocol === 'rediss:'
+  }
+}
+
+function credentials (url: ReturnType<typeof parseRedisUrl>): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  return {
+    ...(url.username !== undefined ? { username: url.username } : {}),
+    ...(url.password !== undefined ? { password: url.password } : {}),
+    ...(url.tls ? { tls: {} } : {})
+  }
+}
+
+/** undefined when no Redis is configured. ioredis is loaded only then: it is the largest dependency. */
+export async function connectRedis (config: Config['redis']): Promise<{ client: RedisClient, topology: Topology } | undefined> {
+  const { keyPrefix } = config
+  const common = { keyPrefix, enableAutoPipelining: true, enableOfflineQueue: false }
+  if (config.cluster !== undefined) {
+    const { Cluster: ClusterClient } = await import('ioredis')
+    const seeds = config.cluster.map(parseRedisUrl)
+    const options: ClusterOptions = {
+      ...common,
+      redisOptions: { ...credentials(seeds[0] as ReturnType<typeof parseRedisUrl>), connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1 },
+      clusterRetryStrategy: reconnectDelay,
+      // A failover takes the cluster's node timeout; commands meanwhile fail and callers fall back.
+      retryDelayOnClusterDown: 100,
+      retryDelayOnFailover: 100,
+      maxRedirections: 4,
+      slotsRefreshTimeout: CONNECT_TIMEOUT_MS
+    }
+    return { client: new ClusterClient(seeds.map(({ host, port }) => ({ host, port })), options), topology: 'cluster' }
+  }
+  const { Redis: RedisClientClass } = await import('ioredis')
+  const shared: RedisOptions = { ...common, maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: reconnectDelay }
+  if (config.sentinel !== undefined) {
+    const nodes = config.sentinel.nodes.map(parseRedisUrl)
+    const first = nodes[0] as ReturnType<typeof parseRedisUrl>
+    const auth = credentials(first)
+    return {
+      client: new RedisClientClass({
+        ...shared,
+        ...auth,
+        name: config.sentinel.name,
+        sentinels: nodes.map(({ host, port }) => ({ host, port })),
+        // The sentinels share the master's credentials and TLS unless a deployment says otherwise.
+        ...(auth.username !== undefined ? { sentinelUsername: auth.username } : {}),
+        ...(auth.password !== undefined ? { sentinelPassword: auth.password } : {}),
+        ...(first.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+        sentinelRetryStrategy: reconnectDelay,
+        // Reconnect on the sentinels' +switch-master rather than on the next failed command.
+        failoverDetector: true
+      }),
+      topology: 'sentinel'
+    }
+  }
+  if (config.url === undefined) return undefined
+  return { client: new RedisClientClass(config.url, shared), topology: 'server' }
+}
