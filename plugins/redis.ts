@@ -38,6 +38,9 @@ export default fp(async (app) => {
   })
   // A Cluster reports a lost node here; the commands routed to it report the outage itself.
   redis.on('node error', (err: Error, address: string) => { outage.noteCause(new Error(`${address}: ${err.message}`)) })
+  redis.on('-node', (node: { options: { host?: string, port?: number } }) => {
+    outage.noteCause(new Error(`lost the connection to cluster node ${node.options.host ?? ''}:${node.options.port ?? ''}`))
+  })
   redis.on('ready', () => { outage.ok() })
   app.addHook('onClose', async () => { redis.disconnect() })
   // Start serving once connected, or after a short wait: Redis is never required to serve.

@@ -9,19 +9,28 @@ export interface OutageReporter {
 }
 
 // ioredis' wording when a command meets a closed connection; the connection's own error says why.
-const OFFLINE = /Stream isn't writeable|Connection is closed/
+// A Cluster's redirections during a failover say no more than that.
+const OFFLINE = /Stream isn't writeable|Connection is closed|^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) |Failed to refresh slots cache/
 
 export interface OutageLogger {
   warn: (fields: object, msg: string) => void
   info: (msg: string) => void
 }
 
+/**
+ * A success ends the outage only once no failure has been seen for `quietMs`: while one shard of a Redis
+ * Cluster is lost (or a failover is under way) commands to the others still succeed, and that is still
+ * one outage, not a warning per failed command. The default outlasts the embedding cache's cooldown (5 s),
+ * during which the cache does not try Redis and so reports nothing.
+ */
 export class OutageLog implements OutageReporter {
   private down = false
   private lastCause: string | undefined
+  private lastFailureAt = 0
+  private confirm: NodeJS.Timeout | undefined
 
   /** `what`: the dependency's name in the log lines ("redis", "embedding cache store"). */
-  constructor (private readonly log: OutageLogger, private readonly what = 'redis') {}
+  constructor (private readonly log: OutageLogger, private readonly what = 'redis', private readonly quietMs = 6_000) {}
 
   get isDown (): boolean { return this.down }
 
@@ -31,6 +40,7 @@ export class OutageLog implements OutageReporter {
   }
 
   failed (source: string, err: unknown): void {
+    this.lastFailureAt = Date.now()
     if (this.down) return
     this.down = true
     let cause = messageOf(err)
@@ -39,7 +49,21 @@ export class OutageLog implements OutageReporter {
   }
 
   ok (): void {
-    if (!this.down) return
+    if (!this.down || this.confirm !== undefined) return
+    const quietFor = Date.now() - this.lastFailureAt
+    if (quietFor >= this.quietMs) {
+      this.recovered()
+      return
+    }
+    // Confirmed when the quiet period is over, unless another failure comes first (then the next success retries).
+    this.confirm = setTimeout(() => {
+      this.confirm = undefined
+      if (this.down && Date.now() - this.lastFailureAt >= this.quietMs) this.recovered()
+    }, this.quietMs - quietFor)
+    this.confirm.unref()
+  }
+
+  private recovered (): void {
     this.down = false
     this.log.info(`${this.what} reachable again`)
   }
