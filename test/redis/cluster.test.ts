@@ -3,11 +3,11 @@
 // load costs no request.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { Cluster } from 'ioredis'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startFakes, type Fakes } from '../helper.js'
 import { redisCli, startRedisCluster, type TestRedisCluster } from '../fixtures/redis-cluster.js'
-import { admin, bearer, chat, createKey, gateway, uniquePrefix } from '../auth/setup.js'
+import { admin, chat, createKey, gateway, uniquePrefix } from '../auth/setup.js'
+import { embed, loadThroughOutage } from './load-through-outage.js'
 import { slotOf } from '../../src/redis/slots.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 
@@ -22,9 +22,6 @@ async function onCluster (prefix: string, input: ConfigInput = {}, logLines?: st
   return await gateway(t, fakes, { ...input, redis: { cluster: cluster.urls, keyPrefix: prefix } }, logLines)
 }
 
-const embed = async (app: FastifyInstance, key: string, input: string[]) => await app.inject({
-  method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'zhipu/embedding-3', input }
-})
 const embeddingCalls = () => fakes.zhipu.requests.filter((r) => r.path.endsWith('/embeddings')).length
 const answerUsing = (prompt: number, completion: number) => { fakes.deepseek.enqueue({ kind: 'text', content: 'ok', usage: { prompt, completion } }) }
 
@@ -105,40 +102,24 @@ t.test('a master killed under load: no request lost, one warning, recovery logge
   const prefix = uniquePrefix()
   const logLines: string[] = []
   const app = await onCluster(prefix, { cache: { embeddings: { timeout: '200ms' } } }, logLines)
-  const user = await createKey(app, { rpm: 100_000, budget: { tokens: 10_000_000, period: 'month' } })
-  t.equal((await chat(app, user.key)).statusCode, 200, 'the key is seen before the outage')
-  const statuses: number[] = []
-  const stop = new AbortController()
-  const load = (async () => {
-    for (let i = 0; !stop.signal.aborted; i++) {
-      const [a, b] = await Promise.all([chat(app, user.key), embed(app, user.key, [`load ${prefix} ${i % 20}`, `load ${prefix} ${i}`])])
-      statuses.push(a.statusCode, b.statusCode)
-    }
-  })()
-  await sleep(500)
-  const victim = (await cluster.masterPorts())[0] as number
-  await cluster.kill(victim)
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline && (await cluster.masterPorts()).includes(victim)) await sleep(200)
-  t.notOk((await cluster.masterPorts()).includes(victim), 'a replica took over')
-  await cluster.waitHealthy()
-  const warned = () => logLines.filter((line) => line.includes('redis unavailable')).length
-  const recovered = () => logLines.filter((line) => line.includes('redis reachable again')).length
-  for (let i = 0; i < 150 && (warned() === 0 || recovered() === 0); i++) await sleep(100)
-  await sleep(1_000)
-  stop.abort()
-  await load
-  t.ok(statuses.length > 20, `${statuses.length} requests during the run`)
-  t.same([...new Set(statuses)], [200], 'every request answered 200')
-  t.equal(warned(), 1, 'one warning for the lost shard')
-  t.equal(recovered(), 1, 'one line when it is over')
+  let victim = 0
+  const run = await loadThroughOutage(app, logLines, async () => {
+    victim = (await cluster.masterPorts())[0] as number
+    await cluster.kill(victim)
+    const deadline = Date.now() + 20_000
+    while (Date.now() < deadline && (await cluster.masterPorts()).includes(victim)) await sleep(200)
+    t.notOk((await cluster.masterPorts()).includes(victim), 'a replica took over')
+    await cluster.waitHealthy()
+  })
+  t.equal(run.beforeOutage, 200, 'the key is seen before the outage')
+  t.ok(run.statuses.length > 20, `${run.statuses.length} requests during the run`)
+  t.same([...new Set(run.statuses)], [200], 'every request answered 200')
+  t.equal(run.warnings, 1, 'one warning for the lost shard')
+  t.equal(run.recoveries, 1, 'one line when it is over')
 
-  const client = new Cluster(cluster.urls, { keyPrefix: prefix })
-  t.teardown(() => { client.disconnect() })
-  client.on('error', () => {})
   const inputs = Array.from({ length: 16 }, (_v, i) => `after ${prefix} ${i}`)
-  await embed(app, user.key, inputs)
-  t.equal((await embed(app, user.key, inputs)).headers['x-qiao-cache'], 'hit', 'the cache works on every shard again')
+  await embed(app, run.key, inputs)
+  t.equal((await embed(app, run.key, inputs)).headers['x-qiao-cache'], 'hit', 'the cache works on every shard again')
   const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json()
   t.equal(ready.redis.state, 'up', '/readyz: every master answers')
   t.ok(ready.redis.nodes.some((n: { address: string, state: string }) => n.address === `127.0.0.1:${victim}` && n.state === 'down') ||

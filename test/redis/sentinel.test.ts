@@ -3,10 +3,10 @@
 // request and logging the outage once.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { startFakes, type Fakes } from '../helper.js'
 import { startRedisSentinel, type TestRedisSentinel } from '../fixtures/redis-sentinel.js'
-import { admin, bearer, chat, createKey, gateway, uniquePrefix } from '../auth/setup.js'
+import { admin, chat, createKey, gateway, uniquePrefix } from '../auth/setup.js'
+import { embed, loadThroughOutage } from './load-through-outage.js'
 import type { ConfigInput } from '../../src/config/schema.js'
 
 let fakes: Fakes
@@ -19,10 +19,6 @@ t.before(async () => {
 async function onSentinel (prefix: string, input: ConfigInput = {}, logLines?: string[]): Promise<FastifyInstance> {
   return await gateway(t, fakes, { ...input, redis: { sentinel: { name: sentinel.name, nodes: sentinel.sentinelUrls }, keyPrefix: prefix } }, logLines)
 }
-
-const embed = async (app: FastifyInstance, key: string, input: string[]) => await app.inject({
-  method: 'POST', url: '/v1/embeddings', headers: bearer(key), payload: { model: 'zhipu/embedding-3', input }
-})
 
 t.test('two instances behind Sentinel share keys, cache and limits; /readyz names the master and the sentinels', async (t) => {
   const prefix = uniquePrefix()
@@ -51,36 +47,24 @@ t.test('the master killed under load: the replica takes over, no request lost, o
   const prefix = uniquePrefix()
   const logLines: string[] = []
   const app = await onSentinel(prefix, { cache: { embeddings: { timeout: '200ms' } } }, logLines)
-  const user = await createKey(app, { rpm: 100_000, budget: { tokens: 10_000_000, period: 'month' } })
-  t.equal((await chat(app, user.key)).statusCode, 200, 'the key is seen before the outage')
-  const statuses: number[] = []
-  const stop = new AbortController()
-  const load = (async () => {
-    for (let i = 0; !stop.signal.aborted; i++) {
-      const [a, b] = await Promise.all([chat(app, user.key), embed(app, user.key, [`load ${prefix} ${i % 20}`, `load ${prefix} ${i}`])])
-      statuses.push(a.statusCode, b.statusCode)
-    }
-  })()
-  await sleep(500)
-  const oldMaster = await sentinel.masterPort()
-  await sentinel.kill(oldMaster)
-  const newMaster = await sentinel.waitForMaster(oldMaster)
-  const warned = () => logLines.filter((line) => line.includes('redis unavailable')).length
-  const recovered = () => logLines.filter((line) => line.includes('redis reachable again')).length
-  for (let i = 0; i < 150 && (warned() === 0 || recovered() === 0); i++) await sleep(100)
-  await sleep(1_000)
-  stop.abort()
-  await load
+  let oldMaster = 0
+  let newMaster = 0
+  const run = await loadThroughOutage(app, logLines, async () => {
+    oldMaster = await sentinel.masterPort()
+    await sentinel.kill(oldMaster)
+    newMaster = await sentinel.waitForMaster(oldMaster)
+  })
+  t.equal(run.beforeOutage, 200, 'the key is seen before the outage')
   t.not(newMaster, oldMaster, 'the sentinels promoted the replica')
-  t.ok(statuses.length > 20, `${statuses.length} requests during the run`)
-  t.same([...new Set(statuses)], [200], 'every request answered 200')
-  t.equal(warned(), 1, 'one warning for the outage')
-  t.equal(recovered(), 1, 'one line when it is over')
+  t.ok(run.statuses.length > 20, `${run.statuses.length} requests during the run`)
+  t.same([...new Set(run.statuses)], [200], 'every request answered 200')
+  t.equal(run.warnings, 1, 'one warning for the outage')
+  t.equal(run.recoveries, 1, 'one line when it is over')
 
   const inputs = [`after failover ${prefix}`]
-  await embed(app, user.key, inputs)
-  t.equal((await embed(app, user.key, inputs)).headers['x-qiao-cache'], 'hit', 'the cache works on the new master')
-  t.equal((await admin(app, 'GET', `/admin/keys/${user.id}`)).statusCode, 200, 'admin keys were replicated to the new master')
+  await embed(app, run.key, inputs)
+  t.equal((await embed(app, run.key, inputs)).headers['x-qiao-cache'], 'hit', 'the cache works on the new master')
+  t.equal((await admin(app, 'GET', `/admin/keys/${run.keyId}`)).statusCode, 200, 'admin keys were replicated to the new master')
   const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json()
   t.same(ready.redis.nodes[0], { address: `127.0.0.1:${newMaster}`, role: 'master', state: 'up' }, '/readyz names the new master')
   await sentinel.restart(oldMaster)
