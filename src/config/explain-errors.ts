@@ -32,7 +32,7 @@ function collect (errors: Iterable<ValueError>, lines: Map<string, string>, orig
       collect(branch, lines, origins)
       continue
     }
-    const origin = origins.get(error.path)
+    const origin = originOf(origins, error.path)
     lines.set(error.path, `${displayPath(error.path)}${origin === undefined ? '' : ` (from ${origin})`}: ${explain(error)}`)
   }
 }
@@ -86,4 +86,13 @@ function shown (value: unknown, path: string): string {
 
 function unescapeKey (part: string): string {
   return part.replace(/~1/g, '/').replace(/~0/g, '~')
+}
+
+/** The variable that set `path` or a field holding it (REDIS_CLUSTER sets every item of redis.cluster). */
+function originOf (origins: Origins, path: string): string | undefined {
+  for (let at = path; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
+    const origin = origins.get(at)
+    if (origin !== undefined) return origin
+  }
+  return undefined
 }

@@ -105,17 +105,22 @@ t.test('crossing alertAt and running out each reach the webhook once, with one w
   t.equal(warnings.length, 2, 'one warning line per event')
 })
 
-t.test('a team\'s rpm counts all its keys together, on top of each key\'s own', async (t) => {
-  const app = await gateway(t, fakes, {
-    keys: [{ id: 'alice', key: ALICE, team: 'search', rpm: 10 }, { id: 'bob', key: BOB, team: 'search' }],
-    teams: [{ id: 'search', rpm: 2 }]
+for (const store of ['memory', 'redis'] as const) {
+  t.test(`a team's rpm counts all its keys together, on top of each key's own (${store})`, async (t) => {
+    const app = await gateway(t, fakes, {
+      keys: [{ id: 'alice', key: ALICE, team: 'search', rpm: 10 }, { id: 'bob', key: BOB, team: 'search' }],
+      teams: [{ id: 'search', rpm: 2 }],
+      ...(store === 'redis' ? { redisUrl: redis.url, prefix: uniquePrefix() } : {})
+    })
+    t.equal((await chat(app, ALICE)).statusCode, 200)
+    const second = await chat(app, BOB)
+    t.equal(second.statusCode, 200)
+    t.equal(second.headers['x-ratelimit-limit-requests'], '2', 'bob has no rpm of his own: the team\'s headers')
+    const third = await chat(app, ALICE)
+    t.equal(third.statusCode, 429)
+    t.match(third.json(), { error: { code: 'rate_limit_exceeded', message: "Rate limit reached for team 'search': 2 requests per minute" } })
+    t.equal(third.headers['x-ratelimit-limit-requests'], '10', 'alice\'s own limit is the one her headers show')
+    t.equal(third.headers['x-ratelimit-remaining-requests'], '9', 'the refused request is not counted against her')
+    t.equal((await app.auth.limits.spend({ scope: 'key', id: 'alice', rpm: 10 })).rpm, 1, 'her counter holds the one admitted request')
   })
-  t.equal((await chat(app, ALICE)).statusCode, 200)
-  const second = await chat(app, BOB)
-  t.equal(second.statusCode, 200)
-  t.equal(second.headers['x-ratelimit-limit-requests'], '2', 'bob has no rpm of his own: the team\'s headers')
-  const third = await chat(app, ALICE)
-  t.equal(third.statusCode, 429)
-  t.match(third.json(), { error: { code: 'rate_limit_exceeded', message: "Rate limit reached for team 'search': 2 requests per minute" } })
-  t.equal(third.headers['x-ratelimit-limit-requests'], '10', 'alice\'s own limit is the one her headers show')
-})
+}

@@ -77,6 +77,24 @@ t.test('HOST, PORT, REDIS_URL and LOG_LEVEL set their config fields', async (t) 
   t.equal(config.log.level, 'debug')
 })
 
+t.test('REDIS_CLUSTER (a comma list) and REDIS_SENTINEL_NAME/_NODES set the Cluster and Sentinel fields', async (t) => {
+  const cluster = load({ env: { REDIS_CLUSTER: 'redis://a:7000, redis://b:7001,redis://c:7002' }, cwd: dir(t) }).config
+  t.same(cluster.redis.cluster, ['redis://a:7000', 'redis://b:7001', 'redis://c:7002'])
+  const sentinel = load({ env: { REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_NODES: 'redis://s1:26379,redis://s2:26379' }, cwd: dir(t) }).config
+  t.same(sentinel.redis.sentinel, { name: 'mymaster', nodes: ['redis://s1:26379', 'redis://s2:26379'] })
+  const half = problemsOf(t, () => load({ env: { REDIS_SENTINEL_NODES: 'redis://s1:26379' }, cwd: dir(t) }))
+  t.same(half, ['redis.sentinel.name: missing; expected a non-empty string'], 'nodes without a name is reported')
+  const bad = problemsOf(t, () => load({ env: { REDIS_CLUSTER: 'http://a:7000' }, cwd: dir(t) }))
+  t.match(bad, [/^redis\.cluster\[0\] \(from REDIS_CLUSTER\): .*redis:\/\/ or rediss:\/\//])
+})
+
+t.test('Redis is one server, a Cluster or a Sentinel setup, not two at once; a key prefix has no braces', async (t) => {
+  const both = problemsOf(t, () => load({ env: { REDIS_URL: 'redis://one:6379', REDIS_CLUSTER: 'redis://a:7000' }, cwd: dir(t) }))
+  t.same(both, ['redis: give one of url, cluster or sentinel, not url and cluster'])
+  const braces = problemsOf(t, () => load({ cwd: dir(t, { 'qiao.yaml': 'redis:\n  keyPrefix: "qiao:{x}:"\n' }) }))
+  t.match(braces, [/^redis\.keyPrefix: .*without \{ or \}/])
+})
+
 t.test('a PORT that is not a whole number is reported by name', async (t) => {
   const problems = problemsOf(t, () => load({ env: { PORT: 'eighty' }, cwd: dir(t) }))
   t.same(problems, ['server.port (from PORT): expected an integer 0-65535, got "eighty"'])
