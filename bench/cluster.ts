@@ -376,7 +376,7 @@ async function main (): Promise<void> {
     logText
   ].join('\n')
   if (!flag('--no-write')) {
-    writeSection(join(ROOT, 'bench', 'RESULTS.md'), HEADING, section)
+    writeSection(join(ROOT, 'bench', 'RESULTS.md'), 'cluster', HEADING, section)
     log(`written: the "${HEADING.slice(3)}" section of bench/RESULTS.md`)
   }
 }

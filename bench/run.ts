@@ -90,14 +90,14 @@ function between (text: string, tag: string): string | undefined {
 }
 
 /** The parts of RESULTS.md this run did not measure, kept from the file as it was. */
-function kept (file: string): { hitrate: string | undefined, profile: string | undefined, issue12: string | undefined } {
-  if (!existsSync(file)) return { hitrate: undefined, profile: undefined, issue12: undefined }
+function kept (file: string): { hitrate: string | undefined, profile: string | undefined, issue12: string | undefined, cluster: string | undefined } {
+  if (!existsSync(file)) return { hitrate: undefined, profile: undefined, issue12: undefined, cluster: undefined }
   const text = readFileSync(file, 'utf8')
   // The file the hit-rate-only script used to write is all hit-rate section.
   const legacy = text.startsWith('# Embeddings cache benchmark')
     ? text.replace('# Embeddings cache benchmark', '## Embeddings cache: hit rates (issue 3)\n\n(from an earlier run, before the issue-6 benchmark existed)').trim()
     : undefined
-  return { hitrate: between(text, 'hitrate') ?? legacy, profile: between(text, 'profile-notes'), issue12: between(text, 'issue12') }
+  return { hitrate: between(text, 'hitrate') ?? legacy, profile: between(text, 'profile-notes'), issue12: between(text, 'issue12'), cluster: between(text, 'cluster') }
 }
 
 async function main (): Promise<void> {
@@ -221,7 +221,7 @@ ${keep.issue12 !== undefined ? `\n<!-- issue12:start -->\n${keep.issue12}\n<!-- 
 <!-- hitrate:start -->
 ${hitrateText !== '' ? hitrateText.trim() : keep.hitrate ?? '(the hit-rate suite has not run yet)'}
 <!-- hitrate:end -->
-`)
+${keep.cluster !== undefined ? `\n<!-- cluster:start -->\n${keep.cluster}\n<!-- cluster:end -->\n` : ''}`)
   log(`written: bench/RESULTS.md (${((performance.now() - started) / 1000).toFixed(0)} s)`)
 }
 

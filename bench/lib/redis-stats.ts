@@ -79,17 +79,23 @@ export function delta (before: NodeStats[], after: NodeStats[]): Delta {
  * Replaces the section that starts with `heading` (a `## ` line) up to the next `## ` heading, or appends it
  * at the end of the file; the rest of the file is left byte for byte.
  */
-export function writeSection (file: string, heading: string, body: string): void {
+/**
+ * Writes `heading` and `body` between `<!-- tag:start -->` and `<!-- tag:end -->` in `file` (appended the
+ * first time): `npm run bench` keeps what lies between markers it does not own.
+ */
+export function writeSection (file: string, tag: string, heading: string, body: string): void {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : ''
-  const section = `${heading}\n\n${body.trim()}\n`
-  const lines = text.split('\n')
-  const start = lines.findIndex((line) => line.trimEnd() === heading)
-  if (start < 0) {
-    writeFileSync(file, text === '' ? section : `${text.replace(/\n*$/, '')}\n\n${section}`)
+  const open = `<!-- ${tag}:start -->`
+  const close = `<!-- ${tag}:end -->`
+  const section = `${open}\n${heading}\n\n${body.trim()}\n${close}`
+  const from = text.indexOf(open)
+  const to = text.indexOf(close)
+  if (from >= 0 && to > from) {
+    writeFileSync(file, text.slice(0, from) + section + text.slice(to + close.length))
     return
   }
-  const next = lines.findIndex((line, i) => i > start && /^## /.test(line))
-  const before = lines.slice(0, start).join('\n')
-  const after = next < 0 ? '' : lines.slice(next).join('\n')
-  writeFileSync(file, `${before}${before === '' ? '' : '\n'}${section}${after === '' ? '' : `\n${after}`}`)
+  // A section written before the markers existed runs from its heading to the end of the file.
+  const unmarked = text.indexOf(`\n${heading}\n`)
+  const before = unmarked >= 0 ? text.slice(0, unmarked) : text
+  writeFileSync(file, `${before.replace(/\n*$/, '')}\n\n${section}\n`)
 }
