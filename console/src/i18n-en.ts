@@ -83,5 +83,20 @@ export const en = {
   settings_note: 'The effective configuration, read-only. Keys, tokens and passwords are redacted by the server.',
   prompt_tokens: 'Prompt tokens',
   completion_tokens: 'Completion tokens',
-  cached_inputs: 'Embedding inputs from the cache'
+  cached_inputs: 'Embedding inputs from the cache',
+  redis_topology: 'Topology',
+  redis_server: 'One server',
+  redis_cluster: 'Redis Cluster',
+  redis_sentinel: 'Sentinel',
+  redis_master_name: 'Master name',
+  redis_address: 'Address',
+  redis_role: 'Role',
+  redis_state: 'State',
+  redis_role_master: 'master',
+  redis_role_replica: 'replica',
+  redis_role_sentinel: 'sentinel',
+  redis_up: 'up',
+  redis_down: 'down',
+  redis_not_configured: 'not configured',
+  redis_none: 'Redis is not configured: the embedding cache, keys and limits are kept in each process, not shared between replicas, and lost on restart.'
 }

@@ -85,5 +85,20 @@ export const zh: Record<keyof typeof en, string> = {
   settings_note: '当前生效的配置，只读。密钥、token 和密码已由服务器隐去。',
   prompt_tokens: '输入 token',
   completion_tokens: '输出 token',
-  cached_inputs: '缓存命中的嵌入输入'
+  cached_inputs: '缓存命中的嵌入输入',
+  redis_topology: '部署方式',
+  redis_server: '单机',
+  redis_cluster: '集群',
+  redis_sentinel: '哨兵',
+  redis_master_name: '主节点名称',
+  redis_address: '地址',
+  redis_role: '角色',
+  redis_state: '状态',
+  redis_role_master: '主节点',
+  redis_role_replica: '副本',
+  redis_role_sentinel: '哨兵节点',
+  redis_up: '正常',
+  redis_down: '不可用',
+  redis_not_configured: '未配置',
+  redis_none: '未配置 Redis：向量缓存、密钥和限额只保存在各个进程中，副本之间不共享，重启后即丢失。'
 }

@@ -1,10 +1,12 @@
-// The admin data the console's Overview, Providers and Settings read: live stats, and the config with secrets redacted.
+// The admin data the console's Overview, Providers and Settings read: live stats (with Redis's topology), and the config with secrets redacted.
 import t from 'tap'
 import { KEYS, startFakes } from '../helper.js'
+import { startRedis } from '../fixtures/redis-server.js'
 import { ALICE, MASTER, admin, chat, gateway } from '../auth/setup.js'
 import { redact } from '../../src/routes/admin-config.js'
 
 const fakes = await startFakes(t)
+const redis = await startRedis(t)
 
 t.test('GET /admin/config shows the effective config with every key, token and password replaced', async (t) => {
   const app = await gateway(t, fakes, { keys: [{ id: 'alice', key: ALICE }] })
@@ -35,4 +37,15 @@ t.test('GET /admin/stats reports latency, providers and their failures since sta
   t.same(deepseek.models, ['deepseek-chat', 'deepseek-reasoner'])
   t.ok(deepseek.circuits.every((c: { state: string }) => c.state === 'closed'), 'circuits closed')
   t.equal((await admin(app, 'GET', '/admin/stats', undefined, ALICE)).statusCode, 401, 'unknown key')
+})
+
+t.test('GET /admin/stats reports Redis: null without it, its topology and nodes with it', async (t) => {
+  const without = await gateway(t, fakes, {})
+  t.equal((await admin(without, 'GET', '/admin/stats')).json().redis, null, 'no Redis configured')
+  const app = await gateway(t, fakes, { redisUrl: redis.url })
+  t.same((await admin(app, 'GET', '/admin/stats')).json().redis, {
+    topology: 'server',
+    state: 'up',
+    nodes: [{ address: `127.0.0.1:${redis.port}`, role: 'master', state: 'up' }]
+  })
 })
