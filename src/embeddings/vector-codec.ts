@@ -8,7 +8,15 @@
  * endianness, and reads unaligned slices of pooled Buffers without copying.
  */
 
+import { endianness } from 'node:os'
+
+const LITTLE_ENDIAN = endianness() === 'LE'
+
 export function vectorToBuffer (v: ArrayLike<number>): Buffer {
+  // A Float32Array that owns its whole buffer (as read from an answer) already holds the bytes.
+  if (LITTLE_ENDIAN && v instanceof Float32Array && v.byteOffset === 0 && v.buffer.byteLength === v.byteLength) {
+    return Buffer.from(v.buffer, 0, v.byteLength)
+  }
   const n = v.length
   const bytes = new ArrayBuffer(n * 4)
   const view = new DataView(bytes)

@@ -30,7 +30,8 @@ export interface EmbedCall {
 }
 
 export interface EmbedResult {
-  vectors: number[][]
+  /** Float32Arrays when read from the answer's bytes (see src/upstream/vector-json.ts). */
+  vectors: Array<number[] | Float32Array>
   usage: Pick<Usage, 'prompt_tokens' | 'total_tokens'>
 }
 

@@ -6,10 +6,12 @@ import { toGatewayError } from '../errors/to-openai-error.js'
 import { readCappedText, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../upstream/upstream-client.js'
 import { keyHint } from '../upstream/key-ring.js'
 import { AnswerCutOffError, type WholeAnswer } from '../upstream/whole-answer.js'
+import { parseJsonWithVectors } from '../upstream/vector-json.js'
 import type { CallContext } from './types.js'
 import { parseVendorError, type UpstreamFailure } from './upstream-errors.js'
 
 type ToError = (failure: UpstreamFailure) => GatewayError
+type Failed = Pick<WholeAnswer, 'statusCode' | 'headers' | 'text'>
 
 /** A streamed answer: the response with its body still to read. */
 export async function callUpstream (client: UpstreamClient, request: Omit<UpstreamRequest, 'signal'>, ctx: CallContext,
@@ -23,9 +25,9 @@ export async function callUpstream (client: UpstreamClient, request: Omit<Upstre
   }
 }
 
-/** A JSON answer, read whole and parsed. */
+/** A JSON answer, read whole and parsed; with `vectors`, number arrays (embeddings) come as Float32Arrays. */
 export async function fetchJson (client: UpstreamClient, request: Omit<UpstreamRequest, 'signal'>, ctx: CallContext,
-  providerId: string, toError: ToError): Promise<unknown> {
+  providerId: string, toError: ToError, options: { vectors?: boolean } = {}): Promise<unknown> {
   for (;;) {
     const apiKey = client.keys.take()
     let answer: WholeAnswer
@@ -34,19 +36,19 @@ export async function fetchJson (client: UpstreamClient, request: Omit<UpstreamR
     } catch (err) {
       throw cutOff(err, providerId)
     }
-    if (answer.statusCode >= 200 && answer.statusCode < 300) return parseJson(answer.text, providerId)
+    if (answer.statusCode >= 200 && answer.statusCode < 300) return parseJson(answer, providerId, options.vectors === true)
     if (!keyRejected(client, answer, apiKey, ctx, providerId)) throw failure(answer, providerId, toError)
   }
 }
 
 /** A 401/403 to a key of a rotation: the key leaves it, and the call may go again with the next. */
-function keyRejected (client: UpstreamClient, answer: WholeAnswer, apiKey: string | undefined, ctx: CallContext, providerId: string): boolean {
+function keyRejected (client: UpstreamClient, answer: Failed, apiKey: string | undefined, ctx: CallContext, providerId: string): boolean {
   if ((answer.statusCode !== 401 && answer.statusCode !== 403) || apiKey === undefined || !client.keys.reject(apiKey)) return false
   ctx.log?.error({ provider: providerId, key: keyHint(apiKey), status: answer.statusCode }, `${providerId} rejected API key ${keyHint(apiKey)}; it leaves the rotation`)
   return true
 }
 
-function failure (answer: WholeAnswer, providerId: string, toError: ToError): GatewayError {
+function failure (answer: Failed, providerId: string, toError: ToError): GatewayError {
   return toError({ providerId, status: answer.statusCode, headers: answer.headers, vendor: parseVendorError(answer.text) })
 }
 
@@ -59,9 +61,10 @@ function cutOff (err: unknown, providerId: string): unknown {
   return err.cause
 }
 
-function parseJson (text: string, providerId: string): unknown {
+function parseJson (answer: WholeAnswer, providerId: string, vectors: boolean): unknown {
   try {
-    return JSON.parse(text) // JSON.parse skips DeepSeek's keep-alive blank lines before the body
+    // Both skip DeepSeek's keep-alive blank lines before the body.
+    return vectors ? parseJsonWithVectors(answer.body) : JSON.parse(answer.text)
   } catch {
     throw new UpstreamError(`${providerId}: the answer is not valid JSON`, { code: 'upstream_bad_response' })
   }

@@ -7,8 +7,15 @@ import { util, type Dispatcher } from 'undici'
 export interface WholeAnswer {
   statusCode: number
   headers: IncomingHttpHeaders
-  /** The body as text; a non-2xx body only up to the error limit. */
-  text: string
+  /** The body's bytes; a non-2xx body only up to the error limit. */
+  readonly body: Buffer
+  /** The body as text, decoded when first read. */
+  readonly text: string
+}
+
+function answerOf (statusCode: number, headers: IncomingHttpHeaders, body: Buffer): WholeAnswer {
+  let text: string | undefined
+  return { statusCode, headers, body, get text () { return (text ??= body.toString('utf8')) } }
 }
 
 /** The connection failed after the response headers: the answer was cut off (`cause` says how). */
@@ -70,18 +77,18 @@ export class WholeAnswerHandler implements Dispatcher.DispatchHandler {
 
   onComplete (): void {
     this.finish()
-    this.resolve({ statusCode: this.statusCode, headers: this.headers, text: this.text() })
+    this.resolve(answerOf(this.statusCode, this.headers, this.body()))
   }
 
   onError (err: Error): void {
     this.finish()
-    if (this.truncated) this.resolve({ statusCode: this.statusCode, headers: this.headers, text: this.text() })
+    if (this.truncated) this.resolve(answerOf(this.statusCode, this.headers, this.body()))
     else if (this.reason !== undefined) this.reject(this.reason)
     else this.reject(this.started ? new AnswerCutOffError(err) : err)
   }
 
-  private text (): string {
-    return this.parts.length === 1 ? (this.parts[0] as Buffer).toString('utf8') : Buffer.concat(this.parts, this.size).toString('utf8')
+  private body (): Buffer {
+    return this.parts.length === 1 ? this.parts[0] as Buffer : Buffer.concat(this.parts, this.size)
   }
 
   private finish (): void {

@@ -9,7 +9,7 @@ import { decodeNdjson } from '../../streaming/ndjson-decoder.js'
 import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
-import { normalizedIf } from '../normalize-vectors.js'
+import { normalizedIf, vectorOf } from '../normalize-vectors.js'
 import { readTextChunks } from '../text-chunks.js'
 import type {
   CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, TextCompletion, TextCompletionRequest, TextCompletionStream, UpstreamChatRequest
@@ -84,7 +84,7 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   async embed (call: EmbedCall, ctx: CallContext): Promise<EmbedResult> {
-    const vectors: number[][] = []
+    const vectors: EmbedResult['vectors'] = []
     let tokens = 0
     for (let start = 0; start < call.inputs.length; start += EMBED_BATCH) {
       const input = call.inputs.slice(start, start + EMBED_BATCH)
@@ -92,11 +92,12 @@ export class OllamaAdapter implements ProviderAdapter {
       delete body['encoding_format']
       if (call.dimensions !== undefined) body['dimensions'] = call.dimensions
       if (this.config.keepAlive !== undefined && body['keep_alive'] === undefined) body['keep_alive'] = durationMs(this.config.keepAlive) / 1000
-      const answer = await this.fetchJson('/api/embed', body, ctx) as { embeddings?: unknown, prompt_eval_count?: number }
+      // Normalising works on the answer's doubles; otherwise the vectors are read as float32 straight away.
+      const answer = await this.fetchJson('/api/embed', body, ctx, this.config.normalizeEmbeddings !== true) as { embeddings?: unknown, prompt_eval_count?: number }
       if (!Array.isArray(answer.embeddings) || answer.embeddings.length !== input.length) {
         throw new UpstreamError(`${this.id}: the embeddings answer does not match the ${input.length} inputs`, { code: 'upstream_bad_response' })
       }
-      vectors.push(...answer.embeddings as number[][])
+      for (const vector of answer.embeddings) vectors.push(vectorOf(vector, this.id))
       tokens += answer.prompt_eval_count ?? 0
     }
     return normalizedIf(this.config.normalizeEmbeddings, { vectors, usage: { prompt_tokens: tokens, total_tokens: tokens } })
@@ -114,8 +115,8 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   /** A JSON answer, read whole. */
-  private async fetchJson (path: string, body: unknown, ctx: CallContext): Promise<unknown> {
-    return await fetchJson(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError)
+  private async fetchJson (path: string, body: unknown, ctx: CallContext, vectors = false): Promise<unknown> {
+    return await fetchJson(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError, { vectors })
   }
 
   private async discover (): Promise<string[]> {

@@ -8,7 +8,7 @@ import { aggregateChunks } from '../../streaming/aggregate-chunks.js'
 import { decodeSse, type SseEvent } from '../../streaming/sse-decoder.js'
 import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
-import { normalizedIf } from '../normalize-vectors.js'
+import { normalizedIf, vectorOf } from '../normalize-vectors.js'
 import { readRerankAnswer } from '../rerank-answer.js'
 import type { CallContext, ChatStream, EmbedCall, EmbedResult, ProviderAdapter, UpstreamChatRequest } from '../types.js'
 import { callUpstream, fetchJson } from '../upstream-call.js'
@@ -84,21 +84,19 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw new InvalidRequestError(`The model '${this.id}/${call.model}' does not support embeddings: ${this.type} has no embeddings API`, { param: 'model', code: 'model_not_supported' })
     }
     this.dialect.checkEmbedCall?.(call)
-    const vectors: number[][] = []
+    const vectors: EmbedResult['vectors'] = []
     let promptTokens = 0
     for (let start = 0; start < call.inputs.length; start += this.dialect.maxEmbeddingBatch) {
       const batch = call.inputs.slice(start, start + this.dialect.maxEmbeddingBatch)
       // Always floats upstream: base64 support varies by backend, and qiao encodes for the client.
       const body = { ...call.extra, model: call.model, input: batch, encoding_format: 'float', ...(call.dimensions !== undefined ? { dimensions: call.dimensions } : {}) }
-      const answer = await this.fetchJson('/embeddings', body, ctx) as { data?: Array<{ index?: number, embedding?: unknown }>, usage?: { prompt_tokens?: number } }
+      // Normalising works on the answer's doubles; otherwise the vectors are read as float32 straight away.
+      const answer = await this.fetchJson('/embeddings', body, ctx, this.config.normalizeEmbeddings !== true) as { data?: Array<{ index?: number, embedding?: unknown }>, usage?: { prompt_tokens?: number } }
       if (!Array.isArray(answer.data) || answer.data.length !== batch.length) {
         throw new UpstreamError(`${this.id}: the embeddings answer has ${answer.data?.length ?? 'no'} vectors for ${batch.length} inputs`, { code: 'upstream_bad_response' })
       }
       const ordered = [...answer.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
-      for (const item of ordered) {
-        if (!Array.isArray(item.embedding)) throw new UpstreamError(`${this.id}: an embedding is not a list of numbers`, { code: 'upstream_bad_response' })
-        vectors.push(item.embedding as number[])
-      }
+      for (const item of ordered) vectors.push(vectorOf(item.embedding, this.id))
       promptTokens += answer.usage?.prompt_tokens ?? 0
     }
     return normalizedIf(this.config.normalizeEmbeddings, { vectors, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } })
@@ -130,8 +128,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   /** A JSON answer, read whole. */
-  private async fetchJson (path: string, body: unknown, ctx: CallContext): Promise<unknown> {
-    return await fetchJson(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError)
+  private async fetchJson (path: string, body: unknown, ctx: CallContext, vectors = false): Promise<unknown> {
+    return await fetchJson(this.client, { method: 'POST', path, body }, ctx, this.id, this.toError, { vectors })
   }
 
   private chunkOf (event: SseEvent, end: () => void): ChatCompletionChunk | undefined {
