@@ -4,11 +4,14 @@
 // stderr, to diagnose a run), metrics on unless BENCH_METRICS=0.
 // Listens on 127.0.0.1:0 and prints {"port":N,…} on stdout; SIGTERM closes the app and exits
 // (a clean exit is what lets --cpu-prof write its profile).
+// It starts as src/server.ts does: the young generation held while the app's modules load and it is built.
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../src/app.js'
-import { mergeWithDefaults, validateConfig } from '../src/config/load.js'
+import { holdYoungGeneration } from '../src/young-generation.js'
 import { announce, onStop } from './lib/child.js'
 import { benchConfig } from './lib/qiao-config.js'
+
+const releaseYoungGeneration = holdYoungGeneration()
+const [{ buildApp }, { mergeWithDefaults, validateConfig }] = await Promise.all([import('../src/app.js'), import('../src/config/load.js')])
 
 const env = (name: string): string | undefined => {
   const value = process.env[name]
@@ -35,6 +38,7 @@ onStop(async () => { await started.app?.close() }, () => {
 const logLevel = env('BENCH_QIAO_LOG')
 const app = started.app = await buildApp(config, { logger: logLevel !== undefined ? { level: logLevel, stream: process.stderr } : false })
 await app.listen({ host: '127.0.0.1', port: 0 })
+releaseYoungGeneration()
 const address = app.server.address()
 announce({
   port: typeof address === 'object' && address !== null ? address.port : 0,

@@ -1,12 +1,12 @@
 // Process entry: load config, build the app, listen, and drain in-flight requests on SIGTERM/SIGINT.
-import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config/load.js'
-import { durationMs } from './config/duration.js'
-import { loggerOptions } from './logger-options.js'
+// The app's modules are imported only once the young generation is held (see young-generation.ts); a
+// primary that only forks workers never loads them.
 import { isPrimary, runPrimary, workerCount } from './workers.js'
+import { holdYoungGeneration } from './young-generation.js'
 
 async function main (): Promise<void> {
+  const releaseYoungGeneration = holdYoungGeneration()
+  const { ConfigError, loadConfig } = await import('./config/load.js')
   let loaded
   try {
     loaded = loadConfig({ argv: process.argv.slice(2), env: process.env })
@@ -20,9 +20,13 @@ async function main (): Promise<void> {
   const { config, source } = loaded
   const workers = workerCount(config, process.argv.slice(2))
   if (workers > 1 && isPrimary()) {
+    releaseYoungGeneration()
     runPrimary(workers, (msg) => { process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg })}\n`) })
     return
   }
+  const [{ buildApp }, { loggerOptions }, { durationMs }, { default: closeWithGrace }] = await Promise.all([
+    import('./app.js'), import('./logger-options.js'), import('./config/duration.js'), import('close-with-grace')
+  ])
   const app = await buildApp(config, { logger: loggerOptions(config) })
 
   closeWithGrace({ delay: durationMs(config.server.shutdownTimeout) + 5_000 }, async ({ signal, err }) => {
@@ -32,6 +36,7 @@ async function main (): Promise<void> {
   })
 
   await app.listen({ host: config.server.host, port: config.server.port })
+  releaseYoungGeneration()
   const served = await app.modelRouter.list()
   app.log.info({
     config: source,
