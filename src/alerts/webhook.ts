@@ -1,5 +1,5 @@
 // Alert delivery to `alerts.webhook`: one JSON POST per event, retried with backoff, never on a request's path.
-import { request } from 'undici'
+// undici's whole index (its global dispatcher) is loaded on the first alert, not at start.
 
 const DELAYS_MS = [500, 2_000, 8_000]
 const TIMEOUT_MS = 5_000
@@ -14,6 +14,7 @@ export function webhookSender (url: string, log: WebhookLog): (event: object) =>
 
 async function deliver (url: string, event: object, log: WebhookLog): Promise<void> {
   const body = JSON.stringify(event)
+  const { request } = await import('undici')
   let problem = ''
   for (let attempt = 0; attempt <= DELAYS_MS.length; attempt++) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, DELAYS_MS[attempt - 1]).unref())

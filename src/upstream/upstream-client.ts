@@ -1,7 +1,8 @@
 // One keep-alive undici Pool per provider origin. Every response body is either consumed or destroyed,
 // and the caller's AbortSignal cancels the request, so a vanished client frees the socket at once.
-import { Pool, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { KeyRing } from './key-ring.js'
+import { Pool, request } from './undici-core.js'
 import { ERROR_BODY_LIMIT, WholeAnswerHandler, type WholeAnswer } from './whole-answer.js'
 
 export interface UpstreamClientOptions {
@@ -30,7 +31,7 @@ export type UpstreamResponse = Dispatcher.ResponseData
 export class UpstreamClient {
   readonly origin: string
   readonly basePath: string
-  private readonly pool: Pool
+  private readonly pool: Dispatcher
   private readonly baseHeaders: Record<string, string>
 
   constructor (options: UpstreamClientOptions) {
@@ -53,7 +54,7 @@ export class UpstreamClient {
 
   /** `apiKey` picks the key (from `keys.take()`); without one the request is sent unauthenticated. */
   async request (upstream: UpstreamRequest & { apiKey?: string | undefined }): Promise<UpstreamResponse> {
-    return await this.pool.request(this.options(upstream))
+    return await request(this.pool, this.options(upstream))
   }
 
   /** The same request, its answer read whole (see whole-answer.ts). */

@@ -2,7 +2,8 @@
 // errors): a plain dispatch handler, without the Readable stream and async-resource bookkeeping that
 // undici's request() sets up for every call. Streams keep using request().
 import type { IncomingHttpHeaders } from 'node:http'
-import { util, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { parseHeaders } from './undici-core.js'
 
 export interface WholeAnswer {
   statusCode: number
@@ -56,7 +57,7 @@ export class WholeAnswerHandler implements Dispatcher.DispatchHandler {
   onHeaders (statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true // 1xx: the answer is still to come
     this.statusCode = statusCode
-    this.headers = util.parseHeaders(rawHeaders) as IncomingHttpHeaders
+    this.headers = parseHeaders(rawHeaders) as IncomingHttpHeaders
     this.started = true
     return true
   }
