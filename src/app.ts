@@ -15,6 +15,7 @@ import resilientCaller from '../plugins/resilient-caller.js'
 import session from '../plugins/session.js'
 import requestContext from '../plugins/request-context.js'
 import swagger from '../plugins/swagger.js'
+import { lazyValidatorFactory } from './lazy-validation.js'
 import { newRequestId } from './request-id.js'
 import { adminRoutes } from './routes/admin.js'
 import { chatCompletionsRoutes } from './routes/chat-completions.js'
@@ -29,6 +30,8 @@ import { rerankRoutes } from './routes/rerank.js'
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** Compile every route's validation schemas while starting, as Fastify does by default (tests); else on first use. */
+  compileSchemasAtStart?: boolean
 }
 
 async function redisStatus (app: FastifyInstance): Promise<'up' | 'down' | 'disabled'> {
@@ -46,7 +49,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     routerOptions: { ignoreTrailingSlash: true },
     // plugins/lifecycle.ts answers during shutdown with an OpenAI-style 503 instead.
     return503OnClosing: false,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } }
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    ...(options.compileSchemasAtStart === true ? {} : { schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } } })
   })
   // Answers are serialised whole: a response schema documents them but must never drop a backend's extra fields.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
