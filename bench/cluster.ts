@@ -359,7 +359,7 @@ async function main (): Promise<void> {
       'divided by the requests answered; "% per master" is how those commands spread over the masters; "Redis µs/req" is Redis\' own time (usec). ' +
       `Background commands (qiao's timers, client slot refreshes, if any) are included; the idle row measures them over ${fmt(idle.seconds, 1)} s with no load.`,
     `- Load average (1 / 5 / 15 min): ${loadStart} at the start, ${loadEnd} at the end. **Every process — ${REPLICAS} qiao, ${MASTERS} redis-servers, the fake upstream and the load generator — shares this machine's 2 cores, unpinned**, ` +
-      'and other work (another engineer\'s tests) may have been running too: req/s is a lower bound and latencies include waiting for a core. Read the Redis columns, which do not depend on speed, as the result.',
+      'and other work on the machine may have been running too: req/s is a lower bound and latencies include waiting for a core. Read the Redis columns, which do not depend on speed, as the result.',
     '',
     tableText,
     '',
