@@ -50,10 +50,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // plugins/lifecycle.ts answers during shutdown with an OpenAI-style 503 instead.
     return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
-    ...(options.compileSchemasAtStart === true ? {} : { schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } } })
+    schemaController: {
+      compilersFactory: {
+        // Answers are serialised whole: a response schema documents them but must never drop a backend's extra
+        // fields. Given here rather than with setSerializerCompiler, Fastify never loads fast-json-stringify.
+        buildSerializer: () => () => (data) => JSON.stringify(data),
+        ...(options.compileSchemasAtStart === true ? {} : { buildValidator: lazyValidatorFactory() })
+      }
+    }
   })
-  // Answers are serialised whole: a response schema documents them but must never drop a backend's extra fields.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   // The API takes JSON only; a text/plain body is a 415, not a confusing schema error.
   app.removeContentTypeParser('text/plain')
 
