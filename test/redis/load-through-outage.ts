@@ -25,7 +25,7 @@ export async function loadThroughOutage (app: FastifyInstance, logLines: string[
   await sleep(500)
   await outage()
   const count = (text: string) => logLines.filter((line) => line.includes(text)).length
-  for (let i = 0; i < 150 && (count('redis unavailable') === 0 || count('redis reachable again') === 0); i++) await sleep(100)
+  for (let i = 0; i < 300 && (count('redis unavailable') === 0 || count('redis reachable again') === 0); i++) await sleep(100)
   await sleep(1_000)
   stop.abort()
   await load
