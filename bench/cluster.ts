@@ -25,6 +25,7 @@ import { children, freePort, ROOT, sleep, startAnnounced, startChild, stopAll, t
 import { delta, snapshot, writeSection, type Delta } from './lib/redis-stats.js'
 import { fmt, mdTable, pct, positive } from './lib/stats.js'
 import { benchConfig } from './lib/qiao-config.js'
+import { flag, option } from './lib/args.js'
 
 const HEADING = '## Redis Cluster, several replicas (issue 17)'
 const MASTERS = 3
@@ -32,15 +33,6 @@ const KEY = 'sk-bench-cluster-key-0001'
 const MASTER_KEY = 'bench-cluster-master-key'
 
 // ---------- options ----------
-
-function option (name: string): string | undefined {
-  const argv = process.argv.slice(2)
-  const at = argv.findIndex((a) => a === name || a.startsWith(`${name}=`))
-  if (at < 0) return undefined
-  const arg = argv[at] as string
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1]
-}
-const flag = (name: string): boolean => process.argv.slice(2).includes(name)
 
 const REPLICAS = Math.round(positive(option('--replicas'), 3))
 const DURATION = positive(option('--duration'), 5)

@@ -24,20 +24,13 @@ import { renderHitrate, runHitrate, type HitrateRow } from './suites/hitrate.js'
 import { overheadWorkloads, runWorkload } from './suites/overhead.js'
 import { runOpenStreams, runStreamProbe } from './suites/streams.js'
 import { runWorkers } from './suites/workers.js'
+import { option, flag } from './lib/args.js'
 
 // cache before embed: the miss path grows the memory-store qiao's heap, which slows what runs on it next.
 const SUITES = ['chat', 'stream', 'streams256', 'metrics', 'cache', 'embed', 'hitrate', 'workers'] as const
 type Suite = typeof SUITES[number]
 const BUDGET_S = 450 // measuring stops here; stopping processes and writing the report fit in the rest of 8 minutes
 
-function option (name: string): string | undefined {
-  const argv = process.argv.slice(2)
-  const at = argv.findIndex((a) => a === name || a.startsWith(`${name}=`))
-  if (at < 0) return undefined
-  const arg = argv[at] as string
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1]
-}
-const flag = (name: string): boolean => process.argv.slice(2).includes(name)
 const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
 
 const PROFILE = process.env['BENCH_PROFILE'] === '1'

@@ -52,7 +52,9 @@ export class RedisCounters implements CounterStore {
     const groups = new Map<string, number[]>()
     checks.forEach((check, i) => {
       const tag = hashTag(check.key)
-      groups.set(tag, [...groups.get(tag) ?? [], i])
+      const group = groups.get(tag)
+      if (group === undefined) groups.set(tag, [i])
+      else group.push(i)
     })
     const owners = [...groups.values()]
     const results = await Promise.all(owners.map(async (indices) => await this.checkOne(indices.map((i) => checks[i] as WindowCheck))))
