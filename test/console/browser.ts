@@ -29,7 +29,8 @@ export async function launch (t: Teardown): Promise<Browser> {
 export async function newPage (browser: Browser, viewport = DESKTOP, locale = 'en-US'): Promise<{ context: BrowserContext, page: Page }> {
   const context = await browser.newContext({ viewport, locale })
   const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
+  // Two test files run at once on two cores: a fresh context's first page can wait seconds for a renderer.
+  page.setDefaultTimeout(30_000)
   return { context, page }
 }
 
