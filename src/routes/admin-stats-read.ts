@@ -6,7 +6,7 @@ export interface Quantiles { p50: number | null, p95: number | null, count: numb
 interface MetricValue { value: number, labels: Record<string, string | number | undefined>, metricName?: string }
 type Metrics = Map<string, MetricValue[]>
 
-export async function readMetrics (registry: Registry | undefined): Promise<Metrics> {
+export async function readMetrics (registry: Pick<Registry, 'getMetricsAsJSON'> | undefined): Promise<Metrics> {
   const metrics: Metrics = new Map()
   if (registry === undefined) return metrics
   for (const metric of await registry.getMetricsAsJSON()) metrics.set(metric.name, metric.values as MetricValue[])
