@@ -1,7 +1,8 @@
+import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import fastifyStatic from '@fastify/static'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { builtOnFirstVisit } from '../src/first-visit.js'
 
 /** Built by `npm run build` (console/build.mjs) into dist/console/, next to dist/plugins/ or under the checkout. */
 function consoleRoot (): string | undefined {
@@ -15,7 +16,7 @@ const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self
 
 /**
  * The web console at /console: static files only. It is a client of the admin API like any other, signed in
- * through /console/session (src/routes/admin-session.ts).
+ * through /console/session (src/routes/admin-session.ts). @fastify/static is loaded on the first visit.
  */
 export default fp(async (app) => {
   const root = consoleRoot()
@@ -25,7 +26,17 @@ export default fp(async (app) => {
     })
     return
   }
-  await app.register(fastifyStatic, {
+  const files = builtOnFirstVisit(async () => await buildConsoleFiles(root))
+  app.get('/console', { schema: { hide: true } }, files.serve)
+  app.get('/console/*', { schema: { hide: true } }, files.serve)
+  app.addHook('onClose', files.close)
+}, { name: 'console', fastify: '5.x' })
+
+/** A private instance serving the built console from `root`. */
+async function buildConsoleFiles (root: string): Promise<FastifyInstance> {
+  const { default: fastifyStatic } = await import('@fastify/static')
+  const files = Fastify()
+  await files.register(fastifyStatic, {
     root,
     prefix: '/console/',
     index: false,
@@ -37,8 +48,10 @@ export default fp(async (app) => {
       res.setHeader('x-content-type-options', 'nosniff')
     }
   })
-  app.get('/console', { schema: { hide: true } }, async (_request, reply) => {
+  files.get('/console', async (_request, reply) => {
     void reply.header('content-security-policy', CSP).header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer')
     return await reply.header('cache-control', 'no-cache').sendFile('index.html')
   })
-}, { name: 'console', fastify: '5.x' })
+  await files.ready()
+  return files
+}
