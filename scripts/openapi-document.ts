@@ -10,7 +10,7 @@ export async function openapiYaml (): Promise<string> {
   const app = await buildApp(validateConfig(mergeWithDefaults({ providers: [] }), 'openapi document'))
   try {
     await app.ready()
-    return app.swagger({ yaml: true })
+    return await app.openapi({ yaml: true })
   } finally {
     await app.close()
   }

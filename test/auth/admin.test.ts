@@ -140,7 +140,7 @@ t.test('no gateway key, generated or configured, nor the master key appears in a
 
 t.test('the admin routes are in the OpenAPI document under the admin tag', async (t) => {
   const app = await gateway(t, fakes, { keys })
-  const paths = (app.swagger() as { paths: Record<string, Record<string, { tags?: string[] }>> }).paths
+  const paths = (await app.openapi() as { paths: Record<string, Record<string, { tags?: string[] }>> }).paths
   for (const [path, method] of [['/admin/keys', 'post'], ['/admin/keys', 'get'], ['/admin/keys/{id}', 'delete'], ['/admin/usage', 'get']] as const) {
     t.same(paths[path]?.[method]?.tags, ['admin'], `${method} ${path}`)
   }

@@ -99,7 +99,7 @@ for (const store of ['memory', 'redis'] as const satisfies Store[]) {
 
 t.test('the team routes are in the OpenAPI document under the admin tag', async (t) => {
   const app = await gateway(t, fakes, { keys })
-  const paths = (app.swagger() as { paths: Record<string, Record<string, { tags?: string[] }>> }).paths
+  const paths = (await app.openapi() as { paths: Record<string, Record<string, { tags?: string[] }>> }).paths
   for (const [path, method] of [['/admin/teams', 'post'], ['/admin/teams', 'get'], ['/admin/teams/{id}', 'get'], ['/admin/teams/{id}', 'patch'], ['/admin/teams/{id}', 'delete'], ['/admin/keys/{id}', 'patch'], ['/admin/keys/{id}', 'get']] as const) {
     t.same(paths[path]?.[method]?.tags, ['admin'], `${method} ${path}`)
   }
