@@ -1,13 +1,11 @@
 // POST /v1/chat/completions: the chat core's answer as JSON, or its chunks as OpenAI's server-sent events.
-import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../schemas/chat-completions.js'
 import { errorResponses } from '../schemas/error.js'
 import type { ChatCompletionRequest } from '../schemas/openai-types.js'
+import { sendEventStream } from '../streaming/event-stream-reply.js'
 import { encodeSseBatch, encodeSseError, SSE_DONE } from '../streaming/sse-encoder.js'
 import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
-
-export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
 
 /**
  * OpenAI's framing: a failure after the first byte ends the stream with an error event, never a fake [DONE].
@@ -40,7 +38,6 @@ export const chatCompletionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = asy
     const body = request.body as ChatCompletionRequest
     if (body.stream !== true) return await chatCompletion(request, reply, body)
     const stream = await chatStream(request, reply, body)
-    void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(frontEvents(request, reply, stream, openaiEvents(request))))
+    return await sendEventStream(reply, frontEvents(request, reply, stream, openaiEvents(request)))
   })
 }

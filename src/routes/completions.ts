@@ -2,7 +2,6 @@
 // append): legacy text completions with fill in the middle, through the router and the resilient caller like
 // chat; JSON, or OpenAI's `text_completion` server-sent events with usage only when the client asked for it.
 import { randomUUID } from 'node:crypto'
-import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { InvalidRequestError } from '../errors/gateway-error.js'
 import { estimatePromptTokens } from '../limits/estimate.js'
@@ -13,7 +12,8 @@ import { CompletionRequestSchema, CompletionResponseSchema, type CompletionReque
 import { errorResponses } from '../schemas/error.js'
 import { primeStream } from '../streaming/prime-stream.js'
 import { callContext, markAttempt, markServedBy } from './call-context.js'
-import { openaiEvents, SSE_HEADERS } from './chat-completions.js'
+import { sendEventStream } from '../streaming/event-stream-reply.js'
+import { openaiEvents } from './chat-completions.js'
 import { frontEvents } from './chat-core.js'
 
 type CapableAdapter = RouteTarget['adapter'] & Required<Pick<RouteTarget['adapter'], 'completion' | 'completionStream'>>
@@ -53,9 +53,8 @@ export const completionsRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (
     }, (stream, hold) => ({ chunks: guardStream(stream.chunks, hold) }))
     markServedBy(request, reply, served.target, served.attempts)
     const rewrite = { ...identity, includeUsage: body.stream_options?.include_usage === true, progress }
-    void reply.headers(SSE_HEADERS)
     const stream = { batches: clientChunks(served.value.chunks, request, rewrite), cancelledByClient: ctx.cancelledByClient }
-    return await reply.send(Readable.from(frontEvents(request, reply, stream, openaiEvents(request))))
+    return await sendEventStream(reply, frontEvents(request, reply, stream, openaiEvents(request)))
   })
 }
 

@@ -1,6 +1,5 @@
 // POST /v1/messages and /v1/messages/count_tokens: Anthropic's Messages API as a front of the shared chat core.
 // Its own error handler spells every failure (auth and limits hooks, validation, backends) as Anthropic's body.
-import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
 import { countTokens } from '../fronts/anthropic/count-tokens.js'
 import { anthropicError } from '../fronts/anthropic/errors.js'
@@ -12,7 +11,7 @@ import { AnthropicStreamEncoder } from '../fronts/anthropic/stream-events.js'
 import { toChatRequest } from '../fronts/anthropic/to-chat.js'
 import type { MessagesRequest } from '../fronts/anthropic/types.js'
 import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
-import { SSE_HEADERS } from './chat-completions.js'
+import { sendEventStream } from '../streaming/event-stream-reply.js'
 import { replyWithError } from './error-reply.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, AnthropicErrorSchema]))
@@ -37,12 +36,11 @@ export const messagesRoutes: FastifyPluginAsync<{ hide?: boolean }> = async (app
     if (body.stream !== true) return toMessage(await chatCompletion(request, reply, chat), body.stop_sequences)
     const stream = await chatStream(request, reply, chat)
     const encoder = new AnthropicStreamEncoder({ model: body.model, stopSequences: body.stop_sequences })
-    void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(frontEvents(request, reply, stream, {
+    return await sendEventStream(reply, frontEvents(request, reply, stream, {
       batch: (chunks) => encoder.batch(chunks),
       end: () => encoder.end(),
       error: (error) => encoder.error(error)
-    })))
+    }))
   })
 
   app.post('/messages/count_tokens', {

@@ -1,6 +1,5 @@
 // POST /v1/responses (OpenAI's Responses API) over the shared chat core, and the stored responses behind
 // previous_response_id: GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items.
-import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { durationMs } from '../config/duration.js'
 import { NotFoundError, UpstreamUnavailableError } from '../errors/gateway-error.js'
@@ -15,7 +14,7 @@ import { newId, type ResponseItem, type ResponseObject, type ResponsesRequest } 
 import { withTimeout } from '../redis-outage.js'
 import { errorResponses } from '../schemas/error.js'
 import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
-import { SSE_HEADERS } from './chat-completions.js'
+import { sendEventStream } from '../streaming/event-stream-reply.js'
 
 const STORE_TIMEOUT_MS = 2_000
 const ID_PREFIX: Record<string, string> = { message: 'msg', function_call: 'fc', function_call_output: 'fco', reasoning: 'rs' }
@@ -97,8 +96,7 @@ function routes (app: FastifyInstance, store: ResponseStore, hide: boolean): voi
       if (keep) await save(request, events.response, input)
       yield encodeEvents([events.completed()])
     }
-    void reply.headers(SSE_HEADERS)
-    return await reply.send(Readable.from(sse()))
+    return await sendEventStream(reply, sse())
   })
 
   app.get('/responses/:id', {
