@@ -3,6 +3,7 @@
 // (index, id, name) before their arguments, and usage only as OpenAI sends it: a final `choices: []`
 // chunk when the client asked for it.
 import type { ChatCompletionChunk, ChunkChoice, ToolCall, Usage } from '../schemas/openai-types.js'
+import { chunkChanged } from './plain-chunk.js'
 
 export interface StreamIdentity {
   id: string
@@ -60,6 +61,7 @@ class ClientRewrite {
         if (this.rolesSent.has(choice.index)) delete choice.delta.role
         else {
           choice.delta.role = 'assistant'
+          chunkChanged(chunk)
           this.rolesSent.add(choice.index)
         }
       }

@@ -4,11 +4,12 @@
  * OpenAI clients recognise once the 200 headers have already been sent.
  * JSON.stringify never emits raw newlines, so a single `data:` line is safe.
  */
+import { plainChunkJson } from './plain-chunk.js'
 
 export const SSE_DONE = 'data: [DONE]\n\n'
 
 export function encodeSseData (payload: unknown): string {
-  const json: string | undefined = JSON.stringify(payload)
+  const json: string | undefined = plainChunkJson(payload) ?? JSON.stringify(payload)
   if (json === undefined) {
     throw new TypeError('SSE payload is not JSON-serialisable')
   }

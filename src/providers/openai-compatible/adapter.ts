@@ -5,6 +5,7 @@ import type { ProviderConfig } from '../../config/schema.js'
 import { type GatewayError, InvalidRequestError, UpstreamError } from '../../errors/gateway-error.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../../schemas/openai-types.js'
 import { aggregateChunks } from '../../streaming/aggregate-chunks.js'
+import { plainChunk } from '../../streaming/plain-chunk.js'
 import { decodeSse, type SseEvent } from '../../streaming/sse-decoder.js'
 import { readUpstreamChunks } from '../../streaming/upstream-chunks.js'
 import { PROVIDER_CATALOG } from '../catalog.js'
@@ -133,6 +134,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   private chunkOf (event: SseEvent, end: () => void): ChatCompletionChunk | undefined {
+    const plain = plainChunk(event.data)
+    if (plain !== undefined) return plain
     const payload = eventPayload(event, end, this.id)
     return payload === undefined ? undefined : normalizeChunk(payload, this.id)
   }
