@@ -22,6 +22,7 @@ import { RedisCounters } from '../src/limits/redis-counters.js'
 import { UsageRecorder } from '../src/usage/recorder.js'
 import { RedisUsage } from '../src/usage/redis-usage.js'
 import { MemoryUsage } from '../src/usage/usage-store.js'
+import { RequestSlot } from '../src/request-slot.js'
 import { settleHook } from './settle-hook.js'
 
 export interface GatewayAuth {
@@ -83,8 +84,8 @@ export default fp(async (app) => {
 
   const masterHash = auth.masterKey !== undefined ? hashKey(auth.masterKey) : undefined
   const isMaster = (key: string) => masterHash !== undefined && sameHash(hashKey(key), masterHash)
-  const callers = new WeakMap<FastifyRequest, Caller>()
-  const members = new WeakMap<FastifyRequest, KeyRecord>()
+  const callers = new RequestSlot<Caller>('caller')
+  const members = new RequestSlot<KeyRecord>('member')
 
   /** A valid, unexpired key's record; 401 otherwise. */
   async function keyRecord (presented: string | undefined): Promise<KeyRecord> {

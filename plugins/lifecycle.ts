@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { durationMs } from '../src/config/duration.js'
 import { GatewayShuttingDownError } from '../src/errors/gateway-error.js'
+import { InFlightList } from '../src/in-flight-list.js'
 
 export interface Lifecycle {
   readonly shuttingDown: boolean
@@ -22,15 +23,12 @@ const OPEN_DURING_SHUTDOWN = new Set(['/healthz', '/readyz'])
  * event, never a silent truncation).
  */
 export default fp(async (app) => {
-  const deadlines = new Set<(reason: GatewayShuttingDownError) => void>()
+  const deadlines = new InFlightList<(reason: GatewayShuttingDownError) => void>()
   let shuttingDown = false
   let timer: NodeJS.Timeout | undefined
   app.decorate('lifecycle', {
     get shuttingDown () { return shuttingDown },
-    onDeadline (stop) {
-      deadlines.add(stop)
-      return () => { deadlines.delete(stop) }
-    }
+    onDeadline: (stop) => deadlines.add(stop)
   })
   // Callback-style hooks: every request passes them, and only during shutdown do they do anything.
   app.addHook('onRequest', (request, reply, done) => {
@@ -57,7 +55,7 @@ export default fp(async (app) => {
     const ms = durationMs(app.config.server.shutdownTimeout)
     app.log.info({ shutdownTimeoutMs: ms, inFlight: deadlines.size }, 'draining in-flight requests')
     timer = setTimeout(() => {
-      for (const stop of deadlines) stop(new GatewayShuttingDownError('The gateway shut down before the answer was complete'))
+      for (const stop of deadlines.values()) stop(new GatewayShuttingDownError('The gateway shut down before the answer was complete'))
     }, ms)
     timer.unref()
   })

@@ -14,7 +14,7 @@ export interface RequestCall extends CallContext {
  */
 export function callContext (request: FastifyRequest, reply: FastifyReply): RequestCall {
   const controller = new AbortController()
-  const unregister = request.server.lifecycle.onDeadline((reason) => { controller.abort(reason) })
+  const unregister = request.server.lifecycle.onDeadline(aborting(controller))
   reply.raw.once('close', () => {
     unregister()
     if (!reply.raw.writableFinished) controller.abort()
@@ -26,6 +26,11 @@ export function callContext (request: FastifyRequest, reply: FastifyReply): Requ
     log: request.log,
     cancelledByClient: () => signal.aborted && !(signal.reason instanceof GatewayShuttingDownError)
   }
+}
+
+/** Made apart from the request's scope, so that the registration holds the controller and nothing more. */
+function aborting (controller: AbortController): (reason: GatewayShuttingDownError) => void {
+  return (reason) => { controller.abort(reason) }
 }
 
 /**
