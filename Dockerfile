@@ -9,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY plugins ./plugins
 COPY console ./console
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -26,5 +27,5 @@ EXPOSE 8080
 # The image has no curl: node's own fetch asks /healthz (process up; /readyz is for load balancers).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node directly (not npm), so SIGTERM reaches the process that drains in-flight streams.
-CMD ["node", "dist/src/server.js"]
+# node directly (not npm), so SIGTERM reaches the process that drains in-flight streams; the bundle, as `npm start`.
+CMD ["node", "dist/bundle/server.js"]

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
+const bundle = join(dist, 'bundle', 'server.js')
 
 function * sources (dir) {
   if (!existsSync(dir)) return
@@ -19,11 +20,13 @@ function * sources (dir) {
   }
 }
 
-/** The first source file whose compiled output is missing or older than it, if any. */
+/** The first source file whose compiled output is missing or older than it or than the bundle, if any. */
 function firstStale () {
+  const bundled = statSync(bundle).mtimeMs
   for (const source of [...sources(join(root, 'src')), ...sources(join(root, 'plugins'))]) {
     const output = join(dist, relative(root, source)).replace(/\.ts$/, '.js')
-    if (!existsSync(output) || statSync(source).mtimeMs > statSync(output).mtimeMs) return relative(root, source)
+    const changed = statSync(source).mtimeMs
+    if (!existsSync(output) || changed > statSync(output).mtimeMs || changed > bundled) return relative(root, source)
   }
   return undefined
 }
@@ -33,6 +36,6 @@ const fail = (message) => {
   process.exit(1)
 }
 
-if (!existsSync(join(dist, 'src', 'server.js'))) fail('dist/ has no build')
+if (!existsSync(join(dist, 'src', 'server.js')) || !existsSync(bundle)) fail('dist/ has no build')
 const stale = firstStale()
 if (stale !== undefined) fail(`dist/ is older than ${stale}`)

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
+import { startFakeOllama } from './fixtures/fake-upstreams/index.js'
 
 // The build below takes a while on a busy machine.
 t.setTimeout(180_000)
@@ -83,12 +84,12 @@ function cpuWaitMs (pgid: number): number {
   return waited
 }
 
-interface Started { url: string, ms: number, waitedMs: number, stop: () => Promise<void> }
+interface Started { url: string, ms: number, waitedMs: number, output: () => string, stop: () => Promise<void> }
 
 /** `npm start` on a free loopback port; resolves once /healthz answers 200, with the time that took. */
-async function npmStart (t: Test): Promise<Started> {
+async function npmStart (t: Test, args: string[] = [], env: Record<string, string> = {}): Promise<Started> {
   const started = performance.now()
-  const run = npm(t, ['start'], SERVE)
+  const run = npm(t, ['start', ...args], { ...SERVE, ...env })
   const url = await new Promise<string>((resolve, reject) => {
     run.child.stdout?.on('data', () => {
       const listening = /listening at (http:\/\/[^"\s]+)/.exec(run.output())
@@ -99,7 +100,7 @@ async function npmStart (t: Test): Promise<Started> {
   const res = await fetch(`${url}/healthz`)
   const ms = performance.now() - started
   t.equal(res.status, 200, '/healthz answers')
-  return { url, ms, waitedMs: cpuWaitMs(run.child.pid ?? 0), stop: run.stop }
+  return { url, ms, waitedMs: cpuWaitMs(run.child.pid ?? 0), output: run.output, stop: run.stop }
 }
 
 function mtimes (dir: string): Map<string, number> {
@@ -115,6 +116,40 @@ t.test('npm run prepare, which npm ci runs, builds dist/', async (t) => {
   const run = npm(t, ['run', 'prepare'])
   t.equal(await finished(run), 0, run.output())
   t.ok(existsSync(join(checkout, 'dist', 'src', 'server.js')))
+  t.ok(existsSync(join(checkout, 'dist', 'bundle', 'server.js')), 'and the bundle that npm start runs')
+})
+
+/** A chat request to the first llama model the instance at `url` serves; the answer's text. */
+async function chat (url: string): Promise<string> {
+  const models = await (await fetch(`${url}/v1/models`)).json() as { data: Array<{ id: string }> }
+  const model = models.data.find((m) => m.id.includes('llama'))?.id ?? '(no llama model listed)'
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] })
+  })
+  const body = await res.json() as { choices?: Array<{ message: { content: string } }> }
+  return `${res.status} ${body.choices?.[0]?.message.content ?? JSON.stringify(body)}`
+}
+
+t.test('npm start runs the bundle, which answers a chat request through its upstream', async (t) => {
+  const ollama = await startFakeOllama()
+  t.teardown(async () => { await ollama.close() })
+  const started = await npmStart(t, [], { OLLAMA_BASE_URL: ollama.baseUrl })
+  t.equal(await chat(started.url), '200 Hello from ollama')
+  t.equal(ollama.requests.filter((r) => r.path === '/api/chat').length, 1, 'the fake upstream answered it')
+  await started.stop()
+})
+
+t.test('npm start -- --workers 2 starts two workers from the bundle, and they answer', async (t) => {
+  const ollama = await startFakeOllama()
+  t.teardown(async () => { await ollama.close() })
+  const started = await npmStart(t, ['--', '--workers', '2'], { OLLAMA_BASE_URL: ollama.baseUrl })
+  const workers = (): Set<number> => new Set([...started.output().matchAll(/"pid":(\d+)[^\n]*Server listening/g)].map((m) => Number(m[1])))
+  for (let i = 0; i < 100 && workers().size < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.equal(workers().size, 2, 'two processes listen')
+  t.equal(await chat(started.url), '200 Hello from ollama')
+  await started.stop()
 })
 
 t.test('npm start answers /healthz within 1.5 s', async (t) => {
