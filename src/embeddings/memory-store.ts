@@ -18,7 +18,8 @@ export class MemoryVectorStore implements VectorStore {
 
   async setMany (entries: Array<[string, Buffer]>, ttlMs: number): Promise<void> {
     const expiresAt = Date.now() + ttlMs
-    for (const [key, bytes] of entries) this.tier.set(key, CachedVector.of(bytes, expiresAt))
+    // The tier copies the bytes into its slabs: no copy of our own first.
+    for (const [key, bytes] of entries) this.tier.set(key, new CachedVector(bytes, expiresAt))
   }
 
   get sizeBytes (): number {
