@@ -36,16 +36,18 @@ export function plainChunk (data: string): ChatCompletionChunk | undefined {
   const literal = single ?? reasoningOnly ?? contentOnly
   const text = literal === undefined ? undefined : valueOf(literal)
   if (text === undefined || body === undefined) return undefined
-  const delta = single !== undefined
-    ? { [field as string]: text }
-    : reasoningOnly !== undefined ? { content: null, reasoning_content: text } : { content: text, reasoning_content: null }
-  const head = { id: (id as string).slice(1, -1), object: 'chat.completion.chunk', created: Number(created), model: (model as string).slice(1, -1) }
+  // Object literals of fixed shapes, keys in the upstream's order (printing one in full gives the same text):
+  // spreads and computed keys would cost more here than the JSON.parse this replaces.
+  const delta = single === undefined
+    ? reasoningOnly !== undefined ? { content: null, reasoning_content: text } : { content: text, reasoning_content: null }
+    : field === 'content' ? { content: text } : { reasoning_content: text }
   const choices = [{ index: 0, delta, logprobs: null, finish_reason: null }]
-  // Keys in the upstream's order, so that printing it in full gives the same text.
+  const chunkId = (id as string).slice(1, -1)
+  const chunkModel = (model as string).slice(1, -1)
   const fingerprint = /^,"system_fingerprint":(null|"[^"]*")/.exec(body)?.[1]
   const chunk: PlainChunk = fingerprint === undefined
-    ? { ...head, choices }
-    : { ...head, system_fingerprint: fingerprint === 'null' ? null : fingerprint.slice(1, -1), choices }
+    ? { id: chunkId, object: 'chat.completion.chunk', created: Number(created), model: chunkModel, choices }
+    : { id: chunkId, object: 'chat.completion.chunk', created: Number(created), model: chunkModel, system_fingerprint: fingerprint === 'null' ? null : fingerprint.slice(1, -1), choices }
   chunk[TAIL] = `${body}}`
   return chunk
 }
@@ -55,10 +57,16 @@ export function chunkChanged (chunk: ChatCompletionChunk): void {
   delete (chunk as PlainChunk)[TAIL]
 }
 
+/** The last identity printed: every chunk of a stream has the same, so its JSON is made once per stream. */
+let last = { id: '', created: 0, model: '', json: '' }
+
 /** A plain chunk's JSON from its text, or undefined for any other value. */
 export function plainChunkJson (payload: unknown): string | undefined {
   const tail = (payload as PlainChunk | null)?.[TAIL]
   if (tail === undefined) return undefined
-  const { id, created, model } = payload as ChatCompletionChunk
-  return `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)}${tail}`
+  const { id, created, model } = payload as { id: string, created: number, model: string }
+  if (id !== last.id || created !== last.created || model !== last.model) {
+    last = { id, created, model, json: `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)}` }
+  }
+  return last.json + tail
 }

@@ -87,3 +87,15 @@ t.test('text JSON.parse rejects is never passed on', async (t) => {
   t.equal(plainChunk(middle('{"content":"bad \\x escape"}')), undefined, 'an invalid escape is not plain')
   t.equal(plainChunk(`${middle('{"content":"x"}')} trailing`), undefined, 'trailing text is not plain')
 })
+
+t.test('streams in flight together each keep their own id, created and model', async (t) => {
+  const a = plainChunk(middle('{"content":"a"}')) as ChatCompletionChunk
+  const b = plainChunk(middle('{"content":"b"}')) as ChatCompletionChunk
+  Object.assign(a, { id: 'chatcmpl-a', created: 1, model: 'm-a' })
+  Object.assign(b, { id: 'chatcmpl-b', created: 2, model: 'm-b' })
+  for (let i = 0; i < 2; i++) {
+    t.same(JSON.parse(encodeSseBatch([a]).slice(6)), { ...JSON.parse(JSON.stringify(a)) }, 'the first stream\'s chunk')
+    t.same(JSON.parse(encodeSseBatch([b]).slice(6)), { ...JSON.parse(JSON.stringify(b)) }, 'the second stream\'s chunk')
+  }
+  t.match(encodeSseBatch([a, b]), /"id":"chatcmpl-a".*"content":"a".*\n\ndata: .*"id":"chatcmpl-b".*"content":"b"/s, 'one batch, two identities')
+})
