@@ -1,23 +1,24 @@
 // Idle RSS of a freshly started qiao: each tree given with --dir (default: this checkout) is started the way
 // its `npm start` script starts it (node directly, not through npm), N times in turn (A/B/A/B), without a
-// config file and with one Ollama provider pointed at a fake that lists one model. VmRSS is read from
-// /proc/<pid>/status 3 s and 12 s after the "Server listening" line, with no request in between; a bare
-// `node -e` is measured the same way for reference.
-//   tsx bench/idle-rss.ts [--dir /tmp/ab/before --dir .] [--runs 6]
+// config file and with one Ollama provider pointed at a fake that lists one model (`--ollama down`: at a
+// closed port, so that start-up's model discovery gets no answer and no HTTP response is parsed). VmRSS is
+// read from /proc/<pid>/status 3 s and 12 s after the "Server listening" line, with no request in between;
+// a bare `node -e` is measured the same way for reference.
+//   tsx bench/idle-rss.ts [--dir /tmp/ab/before --dir .] [--runs 6] [--ollama down]
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { option } from './lib/args.js'
 import { positive } from './lib/stats.js'
 import { rssBytes } from './lib/proc-stats.js'
 
 const argv = process.argv.slice(2)
 const dirs = argv.flatMap((arg, i) => arg === '--dir' ? [argv[i + 1] ?? '.'] : arg.startsWith('--dir=') ? [arg.slice(6)] : [])
 const trees = (dirs.length > 0 ? dirs : ['.']).map((dir) => resolve(dir))
-const runsArg = argv.findIndex((arg) => arg === '--runs')
-const runs = positive(runsArg < 0 ? undefined : argv[runsArg + 1], 6)
+const runs = positive(option('--runs'), 6)
 const AT_S = [3, 12] as const
 
 const ollama = createServer((request, response) => {
@@ -25,7 +26,9 @@ const ollama = createServer((request, response) => {
   response.end(request.url === '/api/tags' ? JSON.stringify({ models: [{ name: 'llama3.2:1b', model: 'llama3.2:1b' }] }) : '{}')
 })
 await new Promise<void>((resolve) => ollama.listen(0, '127.0.0.1', resolve))
-const ollamaUrl = `http://127.0.0.1:${(ollama.address() as AddressInfo).port}`
+const ollamaDown = option('--ollama') === 'down'
+// Port 9 (discard) has no listener on a test machine: the connection is refused.
+const ollamaUrl = ollamaDown ? 'http://127.0.0.1:9' : `http://127.0.0.1:${(ollama.address() as AddressInfo).port}`
 
 /** `node …` from the tree's `npm start` script, split into node's arguments. */
 function startArgs (tree: string): string[] {
