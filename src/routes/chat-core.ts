@@ -9,6 +9,7 @@ import { toGatewayError } from '../errors/to-openai-error.js'
 import { estimatePromptTokens } from '../limits/estimate.js'
 import { guardStream } from '../routing/guard-stream.js'
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../schemas/openai-types.js'
+import type { RouteTarget } from '../routing/model-router.js'
 import { toClientChunks } from '../streaming/chat-stream.js'
 import { primeStream } from '../streaming/prime-stream.js'
 import { callContext, markAttempt, markServedBy } from './call-context.js'
@@ -27,6 +28,13 @@ function identityOf (model: string): { id: string, created: number, model: strin
   return { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model }
 }
 
+/** The request as one target gets it: its own model name (a copy by Object.assign, see the adapter's mapChat). */
+function upstreamRequest (body: ChatCompletionRequest, target: RouteTarget): ChatCompletionRequest {
+  const request = Object.assign({}, body)
+  request.model = target.upstreamModel
+  return request
+}
+
 /** What both kinds of call start from: the model's targets, the call's signal, the prompt's estimate. */
 async function begin (request: FastifyRequest, reply: FastifyReply, body: ChatCompletionRequest) {
   request.qiao.model = body.model
@@ -39,7 +47,7 @@ export async function chatCompletion (request: FastifyRequest, reply: FastifyRep
   const { app, targets, ctx, prompt } = await begin(request, reply, body)
   const served = await app.resilientCaller.call(targets, ctx.signal, async (t, signal) => {
     markAttempt(request, t, prompt)
-    return await t.adapter.chat({ ...body, model: t.upstreamModel }, { ...ctx, signal })
+    return await t.adapter.chat(upstreamRequest(body, t), { ...ctx, signal })
   })
   markServedBy(request, reply, served.target, served.attempts)
   const completion = served.value
@@ -58,13 +66,16 @@ export async function chatStream (request: FastifyRequest, reply: FastifyReply, 
   const served = await app.resilientCaller.call(targets, ctx.signal,
     async (t, signal) => {
       markAttempt(request, t, prompt, progress)
-      const stream = await t.adapter.chatStream({ ...body, model: t.upstreamModel }, { ...ctx, signal })
+      const stream = await t.adapter.chatStream(upstreamRequest(body, t), { ...ctx, signal })
       return { chunks: await primeStream(stream.chunks) }
     },
     (stream, hold) => ({ chunks: guardStream(stream.chunks, hold) }))
   markServedBy(request, reply, served.target, served.attempts)
+  const { id, created, model } = identityOf(body.model)
   const batches = toClientChunks(served.value.chunks, {
-    ...identityOf(body.model),
+    id,
+    created,
+    model,
     includeUsage: body.stream_options?.include_usage === true,
     onUsage: (usage) => { request.qiao.usage = usage },
     progress

@@ -28,11 +28,12 @@ export interface UpstreamRequest {
 
 export type UpstreamResponse = Dispatcher.ResponseData
 
+const ACCEPT = 'application/json, text/event-stream, application/x-ndjson'
+
 export class UpstreamClient {
   readonly origin: string
   readonly basePath: string
   private readonly pool: Dispatcher
-  private readonly baseHeaders: Record<string, string>
 
   constructor (options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl)
@@ -46,7 +47,6 @@ export class UpstreamClient {
       bodyTimeout: options.bodyTimeoutMs ?? 300_000,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000
     })
-    this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream, application/x-ndjson' }
     this.keys = new KeyRing(options.apiKeys ?? [])
   }
 
@@ -66,11 +66,14 @@ export class UpstreamClient {
   }
 
   private options ({ method, path, body, signal, headers, apiKey }: UpstreamRequest & { apiKey?: string | undefined }): Dispatcher.RequestOptions & { signal: AbortSignal | null } {
-    const auth = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }
+    // Built by assignment, not by spreads (see asSent in providers/upstream-call.ts).
+    const all: Record<string, string> = { 'content-type': 'application/json', accept: ACCEPT }
+    if (apiKey !== undefined) all['authorization'] = `Bearer ${apiKey}`
+    if (headers !== undefined) Object.assign(all, headers)
     return {
       method,
       path: this.basePath + path,
-      headers: { ...this.baseHeaders, ...auth, ...headers },
+      headers: all,
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null
     }

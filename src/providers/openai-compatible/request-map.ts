@@ -76,7 +76,7 @@ export function userToUserId (body: Body, rule: { pattern: RegExp, min: number, 
 export function requestStreamUsage (body: Body): void {
   if (body['stream'] === true) {
     const options = (body['stream_options'] ?? {}) as Record<string, unknown>
-    body['stream_options'] = { ...options, include_usage: true }
+    body['stream_options'] = Object.assign({}, options, { include_usage: true })
   } else {
     delete body['stream_options']
   }
