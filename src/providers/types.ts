@@ -1,9 +1,10 @@
 // The contract every backend adapter fulfils. Routes and the router see only this interface.
 import type { ProviderConfig, ProviderType } from '../config/schema.js'
+import type { Cancellation } from '../routing/cancel-signal.js'
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Usage } from '../schemas/openai-types.js'
 
 export interface CallContext {
-  signal: AbortSignal
+  signal: Cancellation
   requestId: string
   /** Debug notes about adaptations (dropped or renamed fields) go here. */
   log?: { debug: (obj: object, msg: string) => void, error: (obj: object, msg: string) => void }

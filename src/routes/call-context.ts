@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayShuttingDownError } from '../errors/gateway-error.js'
 import type { CallContext } from '../providers/types.js'
+import { CancelSignal } from '../routing/cancel-signal.js'
 import type { RouteTarget } from '../routing/model-router.js'
 
 export interface RequestCall extends CallContext {
@@ -13,13 +14,13 @@ export interface RequestCall extends CallContext {
  * or when the shutdown deadline passes: one controller for both, the abort reason tells which.
  */
 export function callContext (request: FastifyRequest, reply: FastifyReply): RequestCall {
-  const controller = new AbortController()
+  const controller = new CancelSignal()
   const unregister = request.server.lifecycle.onDeadline(aborting(controller))
   reply.raw.once('close', () => {
     unregister()
     if (!reply.raw.writableFinished) controller.abort()
   })
-  const signal = controller.signal
+  const signal = controller
   return {
     signal,
     requestId: request.id,
@@ -29,7 +30,7 @@ export function callContext (request: FastifyRequest, reply: FastifyReply): Requ
 }
 
 /** Made apart from the request's scope, so that the registration holds the controller and nothing more. */
-function aborting (controller: AbortController): (reason: GatewayShuttingDownError) => void {
+function aborting (controller: CancelSignal): (reason: GatewayShuttingDownError) => void {
   return (reason) => { controller.abort(reason) }
 }
 

@@ -1,12 +1,14 @@
 // One attempt's cancellation: the caller's signal plus the provider's total time limit. A plain controller
 // and timer, disposed when the attempt ends: AbortSignal.any/timeout cost far more on a hot path.
+import { CancelSignal, type Cancellation } from './cancel-signal.js'
+
 export class AttemptSignal {
-  private readonly controller = new AbortController()
+  private readonly controller = new CancelSignal()
   private readonly timer: NodeJS.Timeout
   private expired = false
   private readonly forward = (): void => { this.controller.abort(this.parent.reason) }
 
-  constructor (private readonly parent: AbortSignal, totalMs: number) {
+  constructor (private readonly parent: Cancellation, totalMs: number) {
     if (parent.aborted) this.controller.abort(parent.reason)
     else parent.addEventListener('abort', this.forward, { once: true })
     this.timer = setTimeout(() => {
@@ -16,8 +18,8 @@ export class AttemptSignal {
     this.timer.unref()
   }
 
-  get signal (): AbortSignal {
-    return this.controller.signal
+  get signal (): Cancellation {
+    return this.controller
   }
 
   get timedOut (): boolean {

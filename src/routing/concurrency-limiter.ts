@@ -1,6 +1,7 @@
 // A bounded number of requests in flight per provider, with a bounded queue behind it; past the queue
 // the gateway is overloaded and says so (503 with retry-after) instead of piling up work.
 import { GatewayOverloadedError } from '../errors/gateway-error.js'
+import type { Cancellation } from './cancel-signal.js'
 
 export type Release = () => void
 
@@ -14,7 +15,7 @@ export class ConcurrencyLimiter {
   get queued (): number { return this.waiting.length }
 
   /** A slot at once when one is free (no promise on the common path), else a place in the queue. */
-  acquire (signal: AbortSignal): Release | Promise<Release> {
+  acquire (signal: Cancellation): Release | Promise<Release> {
     if (this.active < this.maxActive) {
       this.active++
       return this.releaser()
@@ -22,7 +23,7 @@ export class ConcurrencyLimiter {
     return this.enqueue(signal)
   }
 
-  private async enqueue (signal: AbortSignal): Promise<Release> {
+  private async enqueue (signal: Cancellation): Promise<Release> {
     if (this.waiting.length >= this.maxQueue) {
       throw new GatewayOverloadedError(`${this.name} has ${this.active} requests in flight and ${this.waiting.length} queued; try again shortly`)
     }

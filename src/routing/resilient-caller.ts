@@ -9,6 +9,7 @@ import {
 import { toGatewayError } from '../errors/to-openai-error.js'
 import type { ProviderAdapter } from '../providers/types.js'
 import { AttemptSignal } from './attempt-signal.js'
+import { asAbortSignal, type Cancellation } from './cancel-signal.js'
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js'
 import { ConcurrencyLimiter } from './concurrency-limiter.js'
 import type { RouteTarget } from './model-router.js'
@@ -47,7 +48,7 @@ export class ResilientCaller {
     }
   }
 
-  async call<T> (plan: RouteTarget[], clientSignal: AbortSignal, call: (target: RouteTarget, signal: AbortSignal) => Promise<T>,
+  async call<T> (plan: RouteTarget[], clientSignal: Cancellation, call: (target: RouteTarget, signal: Cancellation) => Promise<T>,
     hold?: (value: T, hold: Hold) => T): Promise<Served<T>> {
     let attempts = 0
     let lastError: GatewayError | undefined
@@ -70,7 +71,7 @@ export class ResilientCaller {
         if (disposition === 'next' || attempt === retries) break
         const wait = retryAfterMs(outcome.error)
         if (wait !== undefined && wait > policy.maxRetryAfterMs) break
-        await sleep(Math.max(wait ?? 0, backoffMs(attempt)), undefined, { signal: clientSignal })
+        await sleep(Math.max(wait ?? 0, backoffMs(attempt)), undefined, { signal: asAbortSignal(clientSignal) })
       }
     }
     throw withAttempts(lastError ?? new UpstreamUnavailableError('No provider can serve this model'), attempts)
@@ -84,8 +85,8 @@ export class ResilientCaller {
     return [...this.limiters.values()].map((l) => ({ provider: l.name, inFlight: l.inFlight, queued: l.queued }))
   }
 
-  private async attempt<T> (target: RouteTarget, policy: ProviderPolicy, breaker: CircuitBreaker, clientSignal: AbortSignal,
-    call: (target: RouteTarget, signal: AbortSignal) => Promise<T>, hold?: (value: T, hold: Hold) => T
+  private async attempt<T> (target: RouteTarget, policy: ProviderPolicy, breaker: CircuitBreaker, clientSignal: Cancellation,
+    call: (target: RouteTarget, signal: Cancellation) => Promise<T>, hold?: (value: T, hold: Hold) => T
   ): Promise<{ ok: true, value: T } | { ok: false, error: GatewayError }> {
     let release: (() => void) | undefined
     const total = new AttemptSignal(clientSignal, policy.totalMs)

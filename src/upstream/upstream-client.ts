@@ -1,6 +1,7 @@
 // One keep-alive undici Pool per provider origin. Every response body is either consumed or destroyed,
 // and the caller's AbortSignal cancels the request, so a vanished client frees the socket at once.
 import type { Dispatcher } from 'undici'
+import { asAbortSignal, type Cancellation } from '../routing/cancel-signal.js'
 import { KeyRing } from './key-ring.js'
 import { Pool, request } from './undici-core.js'
 import { ERROR_BODY_LIMIT, WholeAnswerHandler, type WholeAnswer } from './whole-answer.js'
@@ -22,7 +23,7 @@ export interface UpstreamRequest {
   method: 'GET' | 'POST'
   path: string
   body?: unknown
-  signal?: AbortSignal
+  signal?: Cancellation
   headers?: Record<string, string>
 }
 
@@ -75,7 +76,7 @@ export class UpstreamClient {
       path: this.basePath + path,
       headers: all,
       body: body === undefined ? null : JSON.stringify(body),
-      signal: signal ?? null
+      signal: signal === undefined ? null : asAbortSignal(signal)
     }
   }
 
