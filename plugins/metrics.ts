@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Registry } from 'prom-client'
 import { NANOS_PER_UNIT } from '../src/pricing/money.js'
+import { builtOnce } from '../src/built-once.js'
 import { LabelledCounter, LabelledHistogram } from '../src/metrics/labelled-series.js'
 import { endStatus } from './request-context.js'
 
@@ -38,9 +39,9 @@ export default fp(async (app) => {
     `What requests cost, in ${app.config.pricing.currency}, by key id and model (priced by the target that served them)`, ['key', 'model'] as const)
   const cacheStats = () => app.embeddingCache?.stats
 
-  let registry: Promise<Registry> | undefined
-  const built = async (): Promise<Registry> => {
-    registry ??= import('../src/metrics/prom-registry.js').then(({ buildRegistry }) => buildRegistry({
+  const registry = builtOnce(async () => {
+    const { buildRegistry } = await import('../src/metrics/prom-registry.js')
+    return await buildRegistry({
       listed: [requests, duration, upstreamLatency, timeToFirstToken, 'upstream', tokens, cost],
       circuitStates: () => app.resilientCaller.circuitStates(),
       concurrency: () => app.resilientCaller.concurrency(),
@@ -50,9 +51,8 @@ export default fp(async (app) => {
         { name: 'qiao_embedding_cache_errors_total', help: 'Cache store failures and timeouts (each opens the circuit)', read: () => cacheStats()?.errors },
         { name: 'qiao_embedding_cache_bypassed_total', help: 'Cache calls skipped while the circuit was open', read: () => cacheStats()?.bypassed }
       ]
-    }))
-    return await registry
-  }
+    })
+  })
 
   app.onRequestEnd(count)
 
@@ -70,9 +70,9 @@ export default fp(async (app) => {
     if (request.qiao.cost !== undefined && request.qiao.cost > 0) cost.inc({ key, model }, request.qiao.cost / NANOS_PER_UNIT)
   }
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const metrics = await built()
+    const metrics = await registry.get()
     void reply.type(metrics.contentType)
     return await metrics.metrics()
   })
-  app.decorate('metrics', { getMetricsAsJSON: async () => await (await built()).getMetricsAsJSON() })
+  app.decorate('metrics', { getMetricsAsJSON: async () => await (await registry.get()).getMetricsAsJSON() })
 }, { name: 'metrics', dependencies: ['request-context', 'embedding-cache', 'resilient-caller', 'pricing'], fastify: '5.x' })

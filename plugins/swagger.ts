@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { SwaggerOptions } from '@fastify/swagger'
 import { ErrorResponseSchema } from '../src/schemas/error.js'
 import { ModelSchema } from '../src/schemas/models.js'
+import { builtOnce } from '../src/built-once.js'
 import { builtOnFirstVisit } from '../src/first-visit.js'
 import { collectRoutes } from '../src/openapi-routes.js'
 
@@ -44,28 +45,21 @@ export default fp(async (app) => {
   app.addSchema(ErrorResponseSchema)
   app.addSchema(ModelSchema)
   const routes = collectRoutes(app)
-  let documented: Promise<FastifyInstance> | undefined
-  const withSwagger = async (): Promise<FastifyInstance> => {
-    documented ??= routes.build(async (inner) => {
-      const { default: swagger } = await import('@fastify/swagger')
-      await inner.register(swagger, SWAGGER_OPTIONS)
-    }).catch((err: unknown) => {
-      documented = undefined
-      throw err
-    })
-    return await documented
-  }
+  const documented = builtOnce(async () => await routes.build(async (inner) => {
+    const { default: swagger } = await import('@fastify/swagger')
+    await inner.register(swagger, SWAGGER_OPTIONS)
+  }))
   const openapi = async (options?: { yaml: true }): Promise<string | Record<string, unknown>> => {
-    const inner = await withSwagger()
+    const inner = await documented.get()
     return options?.yaml === true ? inner.swagger({ yaml: true }) : inner.swagger() as unknown as Record<string, unknown>
   }
   app.decorate('openapi', openapi as OpenapiDocument)
-  app.addHook('onClose', async () => { await (await documented?.catch(() => undefined))?.close() })
+  app.addHook('onClose', async () => { await (await documented.ifBuilt())?.close() })
   app.get('/openapi.json', { schema: { hide: true } }, async () => await app.openapi())
 
   // The docs page (swagger-ui, @fastify/static and their assets, ~5 MB resident) is built on its first visit,
   // not at start: most instances never serve it.
-  const docs = builtOnFirstVisit(async () => await buildDocsUi(await withSwagger()))
+  const docs = builtOnFirstVisit(async () => await buildDocsUi(await documented.get()))
   app.get(DOCS, { schema: { hide: true } }, docs.serve)
   app.get(`${DOCS}/*`, { schema: { hide: true } }, docs.serve)
   app.addHook('onClose', docs.close)

@@ -2,6 +2,7 @@
 // built on their first visit, so that the packages behind them (@fastify/static, swagger-ui) are not loaded
 // at start. The app's own routes forward each request to it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { builtOnce } from './built-once.js'
 
 /** What static files are served by: conditional and partial requests. */
 const FORWARDED_REQUEST_HEADERS = ['accept', 'if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range']
@@ -15,14 +16,7 @@ export interface FirstVisit {
 
 /** Builds the instance once, on the first request (again after a failed build), and forwards requests to it. */
 export function builtOnFirstVisit (build: () => Promise<FastifyInstance>): FirstVisit {
-  let instance: Promise<FastifyInstance> | undefined
-  const built = async (): Promise<FastifyInstance> => {
-    instance ??= build().catch((err: unknown) => {
-      instance = undefined
-      throw err
-    })
-    return await instance
-  }
+  const instance = builtOnce(build)
   return {
     async serve (request, reply) {
       const headers: Record<string, string | string[]> = {}
@@ -31,7 +25,7 @@ export function builtOnFirstVisit (build: () => Promise<FastifyInstance>): First
         if (value !== undefined) headers[name] = value
       }
       // Always a GET: this app's own HEAD route then answers with the same headers and no body.
-      const res = await (await built()).inject({ method: 'GET', url: request.url, headers })
+      const res = await (await instance.get()).inject({ method: 'GET', url: request.url, headers })
       if (res.statusCode === 404) {
         reply.callNotFound()
         return reply
@@ -43,8 +37,7 @@ export function builtOnFirstVisit (build: () => Promise<FastifyInstance>): First
       return await reply.send(res.rawPayload.length > 0 ? res.rawPayload : undefined)
     },
     async close () {
-      const done = await instance?.catch(() => undefined)
-      await done?.close()
+      await (await instance.ifBuilt())?.close()
     }
   }
 }
