@@ -1,7 +1,8 @@
 // A real browser for the console tests: Debian's chromium (installed by .ci/run) driven by playwright-core,
 // with a fresh profile and no background connections (the test network is closed).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { Teardown } from '../helper.js'
 
@@ -10,8 +11,24 @@ export const SHOTS = '.tap/console-screenshots'
 export const DESKTOP = { width: 1280, height: 800 }
 export const PHONE = { width: 390, height: 844 }
 
-/** The console as `npm run build` makes it, built again so the test sees the current sources. */
+/** The newest modification time under `dir` (ms), 0 when it does not exist. */
+function newest (dir: string): number {
+  if (!existsSync(dir)) return 0
+  let at = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) at = Math.max(at, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return at
+}
+
+/**
+ * The console as `npm run build` makes it, built again when its sources are newer, so the test sees the
+ * current sources. Only then: the build empties dist/console/ first, and test files running at the same
+ * time would find no console in between.
+ */
 export function buildConsole (): void {
+  const built = existsSync('dist/console/index.html') ? statSync('dist/console/index.html').mtimeMs : 0
+  if (built > Math.max(newest('console/src'), statSync('console/build.mjs').mtimeMs)) return
   execFileSync(process.execPath, ['console/build.mjs'], { stdio: 'ignore' })
 }
 
