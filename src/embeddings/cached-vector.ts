@@ -69,7 +69,7 @@ export class CachedVector {
   }
 }
 
-function quotedBase64 (bytes: Buffer): Buffer {
+export function quotedBase64 (bytes: Buffer): Buffer {
   const out = Buffer.allocUnsafeSlow(base64Length(bytes.length))
   writeQuotedBase64(bytes, out)
   return out

@@ -127,10 +127,10 @@ export function writeFloat32 (out: Uint8Array, at: number, value: number, bits: 
 let scratch = Buffer.allocUnsafeSlow(16 * 1024)
 
 /**
- * float32 little-endian bytes → the JSON array text `[v,v,…]` as its own Buffer (exactly its length, no
- * shared pool behind it, so a cache can keep it without pinning anything else).
+ * float32 little-endian bytes → the JSON array text `[v,v,…]`, in a buffer shared by every call: valid until
+ * the next call. A caller that keeps the text copies it where it lives (a store's slot), with no copy between.
  */
-export function float32ArrayJson (bytes: Uint8Array): Buffer {
+export function float32JsonScratch (bytes: Uint8Array): Buffer {
   const count = bytes.byteLength >>> 2
   if (scratch.length < count * 17 + 2) scratch = Buffer.allocUnsafeSlow(count * 17 + 2)
   const out = scratch
@@ -142,7 +142,13 @@ export function float32ArrayJson (bytes: Uint8Array): Buffer {
     at = writeFloat32(out, at, view.getFloat32(i * 4, true), view.getUint32(i * 4, true))
   }
   out[at++] = 0x5d
-  const own = Buffer.allocUnsafeSlow(at)
-  out.copy(own, 0, 0, at)
+  return out.subarray(0, at)
+}
+
+/** The same text as its own Buffer (exactly its length, no shared pool behind it: a cache can keep it). */
+export function float32ArrayJson (bytes: Uint8Array): Buffer {
+  const text = float32JsonScratch(bytes)
+  const own = Buffer.allocUnsafeSlow(text.length)
+  text.copy(own)
   return own
 }

@@ -4,8 +4,8 @@
 // by its TTL, which it carries.
 // Bytes live in slabs of fixed-size slots (slot-slab.ts), reused in place, so the process holds about
 // maxBytes for them however many entries come and go; entries are small objects pointing into them.
-import { base64Length, CachedVector, type EncodingFormat, writeQuotedBase64 } from './cached-vector.js'
-import { float32ArrayJson } from './float32-json.js'
+import { base64Length, CachedVector, type EncodingFormat, ownBytes, quotedBase64, writeQuotedBase64 } from './cached-vector.js'
+import { float32JsonScratch } from './float32-json.js'
 import { exactly, roundUp, SlabSet } from './slab-set.js'
 import { ENTRY_OVERHEAD, type EntryOwner, moveStored, place, type Stored, TierEntry } from './tier-entry.js'
 
@@ -79,10 +79,11 @@ export class VectorTier implements EntryOwner {
   /** Encodes an entry's vector and keeps the encoding, if the entry fits with it. */
   encode (entry: TierEntry, format: EncodingFormat): Buffer {
     const bytes = entry.bytes()
-    const text = format === 'float' ? float32ArrayJson(bytes) : undefined
+    // Printed into a shared buffer and copied once, into the slot (or into its own Buffer when it does not fit).
+    const text = format === 'float' ? float32JsonScratch(bytes) : undefined
     const length = text?.length ?? base64Length(bytes.length)
     const slab = this.encodings[format].slabFor(length)
-    if (!entry.live || entry.sizeBytes + slab.slotBytes > this.maxBytes) return text ?? CachedVector.of(bytes, 0).json(format)
+    if (!entry.live || entry.sizeBytes + slab.slotBytes > this.maxBytes) return text !== undefined ? ownBytes(text) : quotedBase64(bytes)
     const stored = place(slab, length)
     const out = slab.view(stored.slot, length)
     if (text === undefined) writeQuotedBase64(bytes, out)
