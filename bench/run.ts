@@ -7,7 +7,7 @@
 //   npm run bench -- [--only chat,stream,embed,cache,workers,metrics,streams256,hitrate] [--quick] [--write]
 //                    [--conc 1,32,256] [--latency MS] [--proxy-cpu N]
 // Env: BENCH_PROFILE=1 (profile one workload: qiao with --cpu-prof, default `--only chat --conc 32`),
-// BENCH_ONLY=redis:100,… (hit-rate workloads by id), BENCH_DURATION / BENCH_ROUNDS, BENCH_QIAO_LOG=warn,
+// BENCH_ONLY=redis:100,… (hit-rate workloads by id), BENCH_DURATION / BENCH_ROUNDS, BENCH_QIAO_LOG=warn, BENCH_QIAO_NODE_FLAGS,
 // BENCH_CACHE_TIMEOUT.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'

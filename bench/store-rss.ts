@@ -18,8 +18,9 @@ if (process.argv.includes('--serve')) await serve(Number(process.argv[process.ar
 else await main()
 
 async function serve (maxBytes: number): Promise<void> {
-  const { holdYoungGeneration } = await import('../src/young-generation.js')
+  const [{ holdYoungGeneration }, { useWasmBaselineCompiler }] = await Promise.all([import('../src/young-generation.js'), import('../src/wasm-baseline.js')])
   const release = holdYoungGeneration()
+  useWasmBaselineCompiler()
   const [{ buildApp }, { mergeWithDefaults, validateConfig }, { benchConfig }, { announce, onStop }] = await Promise.all([
     import('../src/app.js'), import('../src/config/load.js'), import('./lib/qiao-config.js'), import('./lib/child.js')])
   const base = benchConfig(process.env['BENCH_UPSTREAM_URL'] ?? '', { metrics: false })

@@ -2,10 +2,12 @@
 // The app's modules are imported only once the young generation is held (see young-generation.ts); a
 // primary that only forks workers never loads them.
 import { isPrimary, runPrimary, workerCount } from './workers.js'
+import { useWasmBaselineCompiler } from './wasm-baseline.js'
 import { holdYoungGeneration } from './young-generation.js'
 
 async function main (): Promise<void> {
   const releaseYoungGeneration = holdYoungGeneration()
+  useWasmBaselineCompiler()
   const { ConfigError, loadConfig } = await import('./config/load.js')
   let loaded
   try {

@@ -75,7 +75,8 @@ export class Targets {
         env['BENCH_REDIS_URL'] = redis.url
         env['BENCH_REDIS_PID'] = String(redis.child.pid)
       } else delete env['BENCH_REDIS_URL']
-      const args: string[] = []
+      // Extra node flags for qiao alone (e.g. heap sizing), space-separated: BENCH_QIAO_NODE_FLAGS.
+      const args: string[] = (process.env['BENCH_QIAO_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '')
       if (this.o.profileDir !== undefined) {
         mkdirSync(this.o.profileDir, { recursive: true })
         // Default file names carry pid and thread id.
