@@ -32,6 +32,35 @@ function credentials (url: ReturnType<typeof parseRedisUrl>): Pick<RedisOptions,
   }
 }
 
+type SentinelConnectorClass = typeof import('ioredis').SentinelConnector
+
+/**
+ * ioredis' SentinelConnector, except that each connection attempt first retires the failover detector left by
+ * the connection before it. ioredis (5.x) subscribes a detector to the sentinels' +switch-master when a
+ * connection to the master opens, and drops it only when the next one opens. So when the master dies, the lost
+ * connection's detector is still listening while the client reconnects, and the +switch-master that ends the
+ * failover makes it call the connector's disconnect(). If an attempt is at that moment waiting for a sentinel to
+ * name the master, that call cancels it: the attempt fails with "Connection is closed.", which the client takes
+ * as final (status `end`, retryStrategy never asked), and qiao stays without Redis until restarted. The longer
+ * the wait (a busy event loop, a distant sentinel), the likelier. A reconnecting client asks the sentinels
+ * anyway, so the old detector has nothing left to do; the new connection gets its own once it opens.
+ * `failoverDetector` is a private field of ioredis' connector: test/redis/sentinel-switch-race.test.ts fails
+ * if an upgrade renames it.
+ */
+export function retiringLostDetectors (Base: SentinelConnectorClass): NonNullable<RedisOptions['Connector']> {
+  return class extends Base {
+    // The client hands its own options (RedisOptions, sentinel fields included), as to ioredis' own connector.
+    constructor (options: unknown) { super(options as ConstructorParameters<SentinelConnectorClass>[0]) }
+
+    override async connect (...args: Parameters<InstanceType<SentinelConnectorClass>['connect']>): ReturnType<InstanceType<SentinelConnectorClass>['connect']> {
+      const own = this as unknown as { failoverDetector?: { cleanup: () => void } | null }
+      own.failoverDetector?.cleanup()
+      own.failoverDetector = null
+      return await super.connect(...args)
+    }
+  }
+}
+
 /** undefined when no Redis is configured; ioredis (~6 MB resident) is loaded only when one is. */
 export async function connectRedis (config: Config['redis']): Promise<{ client: RedisClient, topology: Topology } | undefined> {
   const { keyPrefix } = config
@@ -52,7 +81,7 @@ export async function connectRedis (config: Config['redis']): Promise<{ client: 
     return { client: new ClusterClient(seeds.map(({ host, port }) => ({ host, port })), options), topology: 'cluster' }
   }
   if (config.sentinel === undefined && config.url === undefined) return undefined
-  const { Redis: RedisClientClass } = await import('ioredis')
+  const { Redis: RedisClientClass, SentinelConnector } = await import('ioredis')
   const shared: RedisOptions = { ...common, maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: reconnectDelay }
   if (config.sentinel !== undefined) {
     const nodes = config.sentinel.nodes.map(parseRedisUrl)
@@ -70,7 +99,8 @@ export async function connectRedis (config: Config['redis']): Promise<{ client: 
         ...(first.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
         sentinelRetryStrategy: reconnectDelay,
         // Reconnect on the sentinels' +switch-master rather than on the next failed command.
-        failoverDetector: true
+        failoverDetector: true,
+        Connector: retiringLostDetectors(SentinelConnector)
       }),
       topology: 'sentinel'
     }
