@@ -4,17 +4,18 @@
 // stderr, to diagnose a run), metrics on unless BENCH_METRICS=0.
 // Listens on 127.0.0.1:0 and prints {"port":N,…} on stdout; SIGTERM closes the app and exits
 // (a clean exit is what lets --cpu-prof write its profile).
-// It starts as src/server.ts does: the young generation held while the app's modules load and it is built,
+// It starts as src/server.ts does, from the bundle `npm start` runs (lib/app-modules.ts): the young generation held while the app's modules load and it is built,
 // llhttp compiled by Liftoff alone.
 import type { FastifyInstance } from 'fastify'
 import { holdYoungGeneration } from '../src/young-generation.js'
 import { useWasmBaselineCompiler } from '../src/wasm-baseline.js'
+import { appModules } from './lib/app-modules.js'
 import { announce, onStop } from './lib/child.js'
 import { benchConfig } from './lib/qiao-config.js'
 
 const releaseYoungGeneration = holdYoungGeneration()
 useWasmBaselineCompiler()
-const [{ buildApp }, { mergeWithDefaults, validateConfig }] = await Promise.all([import('../src/app.js'), import('../src/config/load.js')])
+const [{ buildApp }, { mergeWithDefaults, validateConfig }] = await appModules()
 
 const env = (name: string): string | undefined => {
   const value = process.env[name]

@@ -21,8 +21,8 @@ async function serve (maxBytes: number): Promise<void> {
   const [{ holdYoungGeneration }, { useWasmBaselineCompiler }] = await Promise.all([import('../src/young-generation.js'), import('../src/wasm-baseline.js')])
   const release = holdYoungGeneration()
   useWasmBaselineCompiler()
-  const [{ buildApp }, { mergeWithDefaults, validateConfig }, { benchConfig }, { announce, onStop }] = await Promise.all([
-    import('../src/app.js'), import('../src/config/load.js'), import('./lib/qiao-config.js'), import('./lib/child.js')])
+  const [[{ buildApp }, { mergeWithDefaults, validateConfig }], { benchConfig }, { announce, onStop }] = await Promise.all([
+    import('./lib/app-modules.js').then(async ({ appModules }) => await appModules()), import('./lib/qiao-config.js'), import('./lib/child.js')])
   const base = benchConfig(process.env['BENCH_UPSTREAM_URL'] ?? '', { metrics: false })
   const cache = { embeddings: maxBytes > 0 ? { enabled: true, timeout: '1s', maxBytes } : { enabled: false } }
   const app = await buildApp(validateConfig(mergeWithDefaults({ ...base, cache }), 'store-rss'), { logger: false })

@@ -10,6 +10,8 @@
 // - ioredis and undici, loaded only with Redis or for an alert, which read files next to their own
 //   (`__dirname`: their package.json, undici's pieces), which an ES module bundle does not have.
 // Any other dynamic `import()` (@fastify/static, @fastify/swagger, prom-client) becomes a chunk loaded on first use.
+// `app` and `config-load` are entries of their own (the same chunks server.js loads), so that the benchmark's
+// qiao (bench/serve.ts) runs the code `npm start` runs.
 // dist/bundle/ sits next to dist/console/, so `new URL('../console/', import.meta.url)` finds it as from
 // dist/plugins/.
 import { build } from 'esbuild'
@@ -21,7 +23,7 @@ const outdir = `${root}dist/bundle`
 
 rmSync(outdir, { recursive: true, force: true })
 await build({
-  entryPoints: { server: `${root}dist/src/server.js` },
+  entryPoints: { server: `${root}dist/src/server.js`, app: `${root}dist/src/app.js`, 'config-load': `${root}dist/src/config/load.js` },
   outdir,
   bundle: true,
   splitting: true,

@@ -4,11 +4,14 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { ROOT } from './procs.js'
 
-/** Compile src, plugins and bench into dist/ (tsconfig.bench.json); throws with tsc's output on failure. */
+/** Compile src, plugins and bench into dist/ (tsconfig.bench.json), then bundle dist/src as `npm run build`
+ * does (scripts/bundle.js); throws with the tools' output on failure. */
 export function compileForBench (): void {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
-  const out = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.bench.json'], { cwd: ROOT, encoding: 'utf8' })
-  if (out.status !== 0) throw new Error(`tsc -p tsconfig.bench.json failed:\n${out.stdout}${out.stderr}`)
+  for (const args of [[tsc, '-p', 'tsconfig.bench.json'], [join(ROOT, 'scripts', 'bundle.js')]]) {
+    const out = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' })
+    if (out.status !== 0) throw new Error(`${args.join(' ')} failed:\n${out.stdout}${out.stderr}`)
+  }
 }
 
 /** The compiled entry of a bench script: `benchScript('serve')` → dist/bench/serve.js. */

@@ -81,6 +81,7 @@ export class Targets {
         mkdirSync(this.o.profileDir, { recursive: true })
         // Default file names carry pid and thread id.
         args.push('--cpu-prof', '--cpu-prof-dir', this.o.profileDir)
+        env['BENCH_UNBUNDLED'] = '1' // the profile's summary groups time by source file
       }
       const name = variant === 'memory' ? 'qiao' : `qiao (${variant})`
       const { child, url, info } = await startAnnounced(name, process.execPath, [...args, benchScript('serve')], { cpu: this.o.pinning.gateway, env, echoStderr: this.o.echoQiao })
