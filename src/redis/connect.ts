@@ -98,6 +98,9 @@ export async function connectRedis (config: Config['redis']): Promise<{ client: 
         ...(auth.password !== undefined ? { sentinelPassword: auth.password } : {}),
         ...(first.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
         sentinelRetryStrategy: reconnectDelay,
+        // Without it a sentinel that accepts the connection but never answers (a hung process, a proxy in front
+        // of a dead one) holds each connection attempt forever instead of letting it ask the next sentinel.
+        sentinelCommandTimeout: CONNECT_TIMEOUT_MS,
         // Reconnect on the sentinels' +switch-master rather than on the next failed command.
         failoverDetector: true,
         Connector: retiringLostDetectors(SentinelConnector)
