@@ -6,13 +6,9 @@
 // about 1 % of what qiao spends per request. V8 reads the flag when it compiles a module, and undici
 // compiles llhttp at its first connection, so setting it at start takes effect.
 import { setFlagsFromString } from 'node:v8'
+import { givenByOperator } from './node-flags.js'
 
-/** An operator who set a WebAssembly tiering flag (node flag or NODE_OPTIONS) keeps it. */
-function setByOperator (): boolean {
-  const given = [...process.execArgv, process.env['NODE_OPTIONS'] ?? '']
-  return given.some((arg) => /liftoff|wasm-tier|wasm-dynamic-tiering/.test(arg.replace(/_/g, '-')))
-}
-
+/** Unless the operator gave a WebAssembly tiering flag. */
 export function useWasmBaselineCompiler (): void {
-  if (!setByOperator()) setFlagsFromString('--liftoff-only')
+  if (!givenByOperator(/liftoff|wasm-tier|wasm-dynamic-tiering/)) setFlagsFromString('--liftoff-only')
 }

@@ -11,16 +11,15 @@ export interface RequestCall extends CallContext {
 
 /**
  * The upstream call is cancelled the moment the client's connection closes before the answer is complete,
- * or when the shutdown deadline passes: one controller for both, the abort reason tells which.
+ * or when the shutdown deadline passes: one signal for both, the abort reason tells which.
  */
 export function callContext (request: FastifyRequest, reply: FastifyReply): RequestCall {
-  const controller = new CancelSignal()
-  const unregister = request.server.lifecycle.onDeadline(aborting(controller))
+  const signal = new CancelSignal()
+  const unregister = request.server.lifecycle.onDeadline(aborting(signal))
   reply.raw.once('close', () => {
     unregister()
-    if (!reply.raw.writableFinished) controller.abort()
+    if (!reply.raw.writableFinished) signal.abort()
   })
-  const signal = controller
   return {
     signal,
     requestId: request.id,
@@ -29,9 +28,9 @@ export function callContext (request: FastifyRequest, reply: FastifyReply): Requ
   }
 }
 
-/** Made apart from the request's scope, so that the registration holds the controller and nothing more. */
-function aborting (controller: CancelSignal): (reason: GatewayShuttingDownError) => void {
-  return (reason) => { controller.abort(reason) }
+/** Made apart from the request's scope, so that the registration holds the signal and nothing more. */
+function aborting (signal: CancelSignal): (reason: GatewayShuttingDownError) => void {
+  return (reason) => { signal.abort(reason) }
 }
 
 /**

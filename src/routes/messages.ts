@@ -10,8 +10,8 @@ import {
 import { AnthropicStreamEncoder } from '../fronts/anthropic/stream-events.js'
 import { toChatRequest } from '../fronts/anthropic/to-chat.js'
 import type { MessagesRequest } from '../fronts/anthropic/types.js'
-import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
 import { sendEventStream } from '../streaming/event-stream-reply.js'
+import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
 import { replyWithError } from './error-reply.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, AnthropicErrorSchema]))

@@ -13,8 +13,8 @@ import { inputItems, toChatRequest } from '../fronts/responses/to-chat.js'
 import { newId, type ResponseItem, type ResponseObject, type ResponsesRequest } from '../fronts/responses/types.js'
 import { withTimeout } from '../redis-outage.js'
 import { errorResponses } from '../schemas/error.js'
-import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
 import { sendEventStream } from '../streaming/event-stream-reply.js'
+import { chatCompletion, chatStream, frontEvents } from './chat-core.js'
 
 const STORE_TIMEOUT_MS = 2_000
 const ID_PREFIX: Record<string, string> = { message: 'msg', function_call: 'fc', function_call_output: 'fco', reasoning: 'rs' }

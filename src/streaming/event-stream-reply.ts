@@ -10,8 +10,9 @@ export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8',
  * Answers with `events` (200, SSE headers, the headers already set on the reply). The reply is hijacked: no
  * onSend hook runs for it (the one that applies to a stream, the shutdown's `connection: close`, is applied
  * here), and onResponse still runs when the response finishes. A client that leaves stops the iteration,
- * which releases the upstream. Returns the reply, as a hijacked handler does. `events` ends a failed stream with its own error event; should it throw
- * anyway, the connection is closed rather than the stream left looking complete.
+ * which releases the upstream. Returns the reply, as a hijacked handler does. `events` ends a failed stream
+ * with its own error event; should it throw anyway, the connection is closed rather than the stream left
+ * looking complete.
  */
 export async function sendEventStream (reply: FastifyReply, events: AsyncIterable<string>): Promise<FastifyReply> {
   const res = reply.raw

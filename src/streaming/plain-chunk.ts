@@ -16,7 +16,7 @@ const STRING = '"[^"\\\\\\x00-\\x1f]*"'
 const ESCAPED = '"(?:[^"\\\\\\x00-\\x1f]|\\\\["\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4})*"'
 const PLAIN = new RegExp(
   `^\\{"id":(${STRING}),"object":"chat\\.completion\\.chunk","created":(\\d{1,15}),"model":(${STRING})` +
-  `((?:,"system_fingerprint":(?:${STRING}|null))?,"choices":\\[\\{"index":0,"delta":\\{` +
+  `((?:,"system_fingerprint":(${STRING}|null))?,"choices":\\[\\{"index":0,"delta":\\{` +
   `(?:"(content|reasoning_content)":(${ESCAPED})|"content":null,"reasoning_content":(${ESCAPED})|"content":(${ESCAPED}),"reasoning_content":null)` +
   '\\},"logprobs":null,"finish_reason":null\\}\\])(?:,"usage":null)?\\}$'
 )
@@ -32,7 +32,7 @@ function valueOf (literal: string): string | undefined {
 export function plainChunk (data: string): ChatCompletionChunk | undefined {
   const m = PLAIN.exec(data)
   if (m === null) return undefined
-  const [, id, created, model, body, field, single, reasoningOnly, contentOnly] = m as unknown as Array<string | undefined>
+  const [, id, created, model, body, fingerprint, field, single, reasoningOnly, contentOnly] = m as unknown as Array<string | undefined>
   const literal = single ?? reasoningOnly ?? contentOnly
   const text = literal === undefined ? undefined : valueOf(literal)
   if (text === undefined || body === undefined) return undefined
@@ -44,7 +44,6 @@ export function plainChunk (data: string): ChatCompletionChunk | undefined {
   const choices = [{ index: 0, delta, logprobs: null, finish_reason: null }]
   const chunkId = (id as string).slice(1, -1)
   const chunkModel = (model as string).slice(1, -1)
-  const fingerprint = /^,"system_fingerprint":(null|"[^"]*")/.exec(body)?.[1]
   const chunk: PlainChunk = fingerprint === undefined
     ? { id: chunkId, object: 'chat.completion.chunk', created: Number(created), model: chunkModel, choices }
     : { id: chunkId, object: 'chat.completion.chunk', created: Number(created), model: chunkModel, system_fingerprint: fingerprint === 'null' ? null : fingerprint.slice(1, -1), choices }
