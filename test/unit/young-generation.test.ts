@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 const MODULE = fileURLToPath(new URL('../../src/young-generation.ts', import.meta.url))
 
 // Allocates objects of which a share survives several scavenges (what grows the young generation), giving
-// the 100 ms check its turns, then prints the new space's size in MB.
+// the check after each collection its turns, then prints the new space's size in MB.
 const SCRIPT = `
 import { getHeapSpaceStatistics } from 'node:v8'
 import { holdYoungGeneration } from ${JSON.stringify(MODULE)}
